@@ -1,0 +1,99 @@
+package search
+
+import "time"
+
+// Query is a parsed FHIR search request (search.html). Clauses are ANDed;
+// the values inside one clause are ORed.
+type Query struct {
+	Type        string       // resource type; "" for a system-level search
+	Types       []string     // _type on a system-level search
+	Compartment *Compartment // compartment search: /Patient/123/Observation
+	Clauses     []Clause
+	Sort        []SortKey
+	Count       int    // _count; 0 means the server default
+	Cursor      string // opaque paging cursor from a previous page
+	Offset      int    // page offset when no cursor is used
+	Total       string // none | estimate | accurate ("" = server default)
+	Include     []Include
+	RevInclude  []Include
+	Summary     string   // true | count | data | text | false
+	Elements    []string // _elements
+	Contained   string   // _contained: false | true | both
+	// Warnings are the problems the lenient parser ignored (unknown parameters);
+	// returned to the client in an OperationOutcome entry.
+	Warnings []string
+}
+
+// Compartment restricts a search to one compartment.
+type Compartment struct{ Type, ID string }
+
+// Clause is one parameter occurrence, e.g. code:not=a,b.
+type Clause struct {
+	Param    string // parameter code (or a special: _id, _lastUpdated, _has, _list, _text, _content)
+	Type     Type
+	Modifier string // "", exact, contains, text, not, missing, above, below, in, not-in, of-type, identifier, or a resource type
+	// Chain is set for chained parameters (subject:Patient.name=x): the
+	// reference clause is Param/Modifier, and Chain is the clause applied to
+	// the target type. Has is set for _has reverse chains.
+	Chain      *Chained
+	Has        *Has
+	Values     []Value
+	Components []Clause // composite parameters: the component definitions, values in Values[i].Parts
+}
+
+// Chained is the tail of a chained search.
+type Chained struct {
+	TargetType string // the type the reference points to
+	Clause     Clause
+}
+
+// Has is a reverse chain: _has:Observation:patient:code=1234.
+type Has struct {
+	Type   string // the referring type (Observation)
+	Ref    string // its reference parameter (patient)
+	Clause Clause // the condition on the referring resource
+}
+
+// Value is one OR-ed value of a clause, already parsed for its type.
+type Value struct {
+	Raw    string // as given (unescaped)
+	Prefix string // eq ne gt lt ge le sa eb ap for ordered types; "" otherwise
+
+	// token: System/Code with HasSystem distinguishing "|code" (no system) from "code" (any system).
+	System, Code string
+	HasSystem    bool
+
+	// reference: Type/ID or URL.
+	RefType, RefID, RefURL string
+
+	// date: the range the value denotes.
+	Low, High time.Time
+
+	// number/quantity: Number and the implicit precision range; quantity unit.
+	Number, NumLow, NumHigh float64
+	UnitSystem, UnitCode    string
+
+	// string/uri: Norm is Normalize(Raw).
+	Norm string
+
+	// missing: the boolean of :missing.
+	Missing bool
+
+	// composite: one parsed value per component.
+	Parts []Value
+}
+
+// SortKey is one _sort key.
+type SortKey struct {
+	Param      string
+	Type       Type
+	Descending bool
+}
+
+// Include is one _include / _revinclude directive: Source:param[:Target], with :iterate.
+type Include struct {
+	Source  string // resource type holding the reference ("*" for all)
+	Param   string // reference parameter ("*" for all)
+	Target  string // optional target type
+	Iterate bool
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -27,18 +28,26 @@ type conceptJSON struct {
 	Concept []conceptJSON `json:"concept"`
 }
 
+type filterJSON struct {
+	Property string `json:"property"`
+	Op       string `json:"op"`
+	Value    string `json:"value"`
+}
+
 type includeJSON struct {
 	System   string        `json:"system"`
 	Concept  []conceptJSON `json:"concept"`
-	Filter   []any         `json:"filter"`
+	Filter   []filterJSON  `json:"filter"`
 	ValueSet []string      `json:"valueSet"`
 }
 
 // terminologyBundles are read in this order. valuesets.json holds the FHIR
-// value sets and code systems; the v3 code systems are needed because several
-// required bindings of core resources (e.g. Encounter.class via v3-ActEncounterCode)
-// include whole v3 code systems.
-var terminologyBundles = []string{"valuesets.json", "v3-codesystems.json", "v2-tables.json"}
+// value sets and code systems. v3-codesystems.json is needed too: the
+// required binding Composition.confidentiality names
+// v3-ConfidentialityClassification, defined only there, and event-timing
+// takes its displays from v3-TimingEvent. v2-tables.json is not read: no
+// required binding of R4 needs it.
+var terminologyBundles = []string{"valuesets.json", "v3-codesystems.json"}
 
 // expander enumerates value sets from the code systems and value sets it was given.
 type expander struct {
@@ -49,7 +58,7 @@ type expander struct {
 }
 
 // readValueSets returns every value set of valuesets.json whose codes can be
-// enumerated, sorted by URL. Value sets defined only in the v2/v3 bundles are
+// enumerated, sorted by URL. Value sets defined only in the v3 bundle are
 // included when a binding of the model names them.
 func readValueSets(dir string, types []*r4.TypeDef) ([]*r4.ValueSet, error) {
 	x := &expander{
@@ -151,10 +160,19 @@ func (x *expander) collect(incs []includeJSON) ([]r4.Coding, error) {
 		}
 	}
 	for _, inc := range incs {
-		if len(inc.Filter) > 0 {
-			return nil, nil
-		}
 		switch {
+		case len(inc.Filter) > 0:
+			if inc.System == "" || len(inc.Concept) > 0 || len(inc.ValueSet) > 0 {
+				return nil, nil
+			}
+			sys, _, _ := strings.Cut(inc.System, "|")
+			codes := x.filter(sys, inc.Filter)
+			if codes == nil {
+				return nil, nil
+			}
+			for _, c := range codes {
+				add(c)
+			}
 		case inc.System != "" && len(inc.ValueSet) > 0:
 			return nil, nil // intersections are not needed by core bindings
 		case inc.System != "" && len(inc.Concept) > 0:
@@ -194,6 +212,50 @@ func (x *expander) collect(incs []includeJSON) ([]r4.Coding, error) {
 		}
 	}
 	return out, nil
+}
+
+// filter enumerates the codes of a complete code system in the bundles that
+// pass every filter. Only the hierarchy filters on "concept" (is-a,
+// descendent-of, is-not-a) are understood, which is all the FHIR and v3 value
+// sets need; anything else gives nil.
+func (x *expander) filter(system string, filters []filterJSON) []r4.Coding {
+	cs, ok := x.codeSystems[system]
+	if !ok || cs.Content != "complete" {
+		return nil
+	}
+	keep := make([]func(code string, ancestors []string) bool, 0, len(filters))
+	for _, f := range filters {
+		if f.Property != "concept" {
+			return nil
+		}
+		v := f.Value
+		switch f.Op {
+		case "is-a":
+			keep = append(keep, func(c string, anc []string) bool { return c == v || slices.Contains(anc, v) })
+		case "descendent-of":
+			keep = append(keep, func(_ string, anc []string) bool { return slices.Contains(anc, v) })
+		case "is-not-a":
+			keep = append(keep, func(c string, anc []string) bool { return c != v && !slices.Contains(anc, v) })
+		default:
+			return nil
+		}
+	}
+	out := []r4.Coding{}
+	var walk func(cs []conceptJSON, anc []string)
+	walk = func(cs []conceptJSON, anc []string) {
+		for _, c := range cs {
+			ok := true
+			for _, k := range keep {
+				ok = ok && k(c.Code, anc)
+			}
+			if ok {
+				out = append(out, r4.Coding{System: system, Code: c.Code, Display: c.Display})
+			}
+			walk(c.Concept, append(anc, c.Code))
+		}
+	}
+	walk(cs.Concept, nil)
+	return out
 }
 
 // displays maps the codes of a code system in the bundles to their display.

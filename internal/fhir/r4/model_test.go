@@ -1,0 +1,590 @@
+package r4
+
+import (
+	"bytes"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func TestCounts(t *testing.T) {
+	m := Load()
+	// 146 concrete resources: the StructureDefinitions of profiles-resources.json
+	// with kind=resource and abstract=false (Resource and DomainResource are
+	// abstract; MetadataResource is a logical model).
+	if got, want := len(m.ResourceTypes()), 146; got != want {
+		t.Errorf("len(ResourceTypes()) = %d, want %d", got, want)
+	}
+	if got, want := len(m.AllSearchParams()), 1375; got != want {
+		t.Errorf("len(AllSearchParams()) = %d, want %d", got, want)
+	}
+	if !sort.StringsAreSorted(m.ResourceTypes()) {
+		t.Error("ResourceTypes() is not sorted")
+	}
+	if got, want := m.FHIRVersion(), "4.0.1"; got != want {
+		t.Errorf("FHIRVersion() = %q, want %q", got, want)
+	}
+}
+
+func TestTypes(t *testing.T) {
+	m := Load()
+	tests := []struct {
+		name         string
+		kind         Kind
+		abstract     bool
+		base         string
+		isResource   bool
+		wantElement  string // a path among Elements
+		wantConstKey string // a key among root Constraints, "" to skip
+	}{
+		{"Patient", KindResource, false, "DomainResource", true, "Patient.contact.name", "dom-2"},
+		{"Bundle", KindResource, false, "Resource", true, "Bundle.entry.resource", ""},
+		{"DomainResource", KindResource, true, "Resource", true, "DomainResource.text", "dom-6"},
+		{"Resource", KindResource, true, "", true, "Resource.meta", ""},
+		{"HumanName", KindComplex, false, "Element", false, "HumanName.given", "ele-1"},
+		{"BackboneElement", KindComplex, true, "Element", false, "BackboneElement.modifierExtension", "ele-1"},
+		{"Element", KindComplex, true, "", false, "Element.id", "ele-1"},
+		{"SimpleQuantity", KindComplex, false, "Quantity", false, "Quantity.comparator", "sqty-1"},
+		{"string", KindPrimitive, false, "Element", false, "string.value", "ele-1"},
+		{"code", KindPrimitive, false, "string", false, "code.value", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			td := m.Type(tt.name)
+			if td == nil {
+				t.Fatalf("Type(%q) = nil", tt.name)
+			}
+			if td.Name != tt.name || td.Kind != tt.kind || td.Abstract != tt.abstract || td.Base != tt.base {
+				t.Errorf("got {%s %v %v %q}, want {%s %v %v %q}", td.Name, td.Kind, td.Abstract, td.Base, tt.name, tt.kind, tt.abstract, tt.base)
+			}
+			if got := m.IsResource(tt.name); got != tt.isResource {
+				t.Errorf("IsResource(%q) = %v, want %v", tt.name, got, tt.isResource)
+			}
+			if !slices.ContainsFunc(td.Elements, func(e *ElementDef) bool { return e.Path == tt.wantElement }) {
+				t.Errorf("Elements lack %s", tt.wantElement)
+			}
+			if td.Elements[0].Path == tt.name {
+				t.Errorf("Elements include the root element")
+			}
+			if tt.wantConstKey != "" && !slices.ContainsFunc(td.Constraints, func(c Constraint) bool { return c.Key == tt.wantConstKey }) {
+				t.Errorf("Constraints lack %s: %v", tt.wantConstKey, td.Constraints)
+			}
+		})
+	}
+	for _, name := range []string{"", "patient", "MetadataResource", "Patient.contact", "System.String"} {
+		if td := m.Type(name); td != nil {
+			t.Errorf("Type(%q) = %v, want nil", name, td.Name)
+		}
+	}
+}
+
+func TestTypeBasesExist(t *testing.T) {
+	m := Load()
+	for _, name := range m.ResourceTypes() {
+		for td := m.Type(name); td.Base != ""; td = m.Type(td.Base) {
+			if m.Type(td.Base) == nil {
+				t.Fatalf("%s: base %q of %s unknown", name, td.Base, td.Name)
+			}
+		}
+	}
+}
+
+func TestElement(t *testing.T) {
+	m := Load()
+	tests := []struct {
+		path       string
+		name       string
+		types      []string
+		choice     bool
+		contentRef string
+		min, max   int
+		summary    bool
+		modifier   bool
+	}{
+		{"Observation.value[x]", "value", []string{"Quantity", "CodeableConcept", "string", "boolean", "integer", "Range", "Ratio", "SampledData", "time", "dateTime", "Period"}, true, "", 0, 1, true, false},
+		{"Patient.contact.name", "name", []string{"HumanName"}, false, "", 0, 1, false, false},
+		{"Patient.active", "active", []string{"boolean"}, false, "", 0, 1, true, true},
+		{"Patient.identifier", "identifier", []string{"Identifier"}, false, "", 0, -1, true, false},
+		{"Observation.status", "status", []string{"code"}, false, "", 1, 1, true, true},
+		{"Questionnaire.item.item", "item", nil, false, "Questionnaire.item", 0, -1, false, false},
+		{"Bundle.entry.resource", "resource", []string{"Resource"}, false, "", 0, 1, true, false},
+		{"Patient.id", "id", []string{"System.String"}, false, "", 0, 1, true, false},
+		{"date.value", "value", []string{"System.Date"}, false, "", 0, 1, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			e := m.Element(tt.path)
+			if e == nil {
+				t.Fatalf("Element(%q) = nil", tt.path)
+			}
+			if e.Path != tt.path || e.Name != tt.name || !slices.Equal(e.Types, tt.types) || e.Choice != tt.choice ||
+				e.ContentRef != tt.contentRef || e.Min != tt.min || e.Max != tt.max || e.Summary != tt.summary || e.Modifier != tt.modifier {
+				t.Errorf("got %+v", *e)
+			}
+		})
+	}
+	for _, p := range []string{"", "Patient", "Observation.value", "Observation.valueQuantity", "Questionnaire.item.item.linkId", "Quantity.nope"} {
+		if e := m.Element(p); e != nil {
+			t.Errorf("Element(%q) = %s, want nil", p, e.Path)
+		}
+	}
+}
+
+func TestElementDetails(t *testing.T) {
+	m := Load()
+	subj := m.Element("Observation.subject")
+	if got, want := subj.TargetProfiles, []string{"Patient", "Group", "Device", "Location"}; !slices.Equal(got, want) {
+		t.Errorf("Observation.subject TargetProfiles = %v, want %v", got, want)
+	}
+	if got := m.Element("Patient.id").FHIRType; got != "string" {
+		t.Errorf("Patient.id FHIRType = %q, want string", got)
+	}
+	if got := m.Element("Extension.url").FHIRType; got != "uri" {
+		t.Errorf("Extension.url FHIRType = %q, want uri", got)
+	}
+	g := m.Element("Patient.gender").Binding
+	if g == nil || g.Strength != "required" || g.ValueSet != "http://hl7.org/fhir/ValueSet/administrative-gender" {
+		t.Errorf("Patient.gender binding = %+v", g)
+	}
+	ext := m.Element("Patient.extension")
+	if !slices.ContainsFunc(ext.Constraints, func(c Constraint) bool {
+		return c.Key == "ext-1" && c.Severity == "error" && c.Expression == "extension.exists() != value.exists()"
+	}) {
+		t.Errorf("Patient.extension constraints lack ext-1: %v", ext.Constraints)
+	}
+}
+
+func TestChild(t *testing.T) {
+	m := Load()
+	tests := []struct {
+		parent, json string
+		wantPath     string // "" means ok=false
+		wantType     string
+	}{
+		{"Observation", "valueQuantity", "Observation.value[x]", "Quantity"},
+		{"Observation", "valueCodeableConcept", "Observation.value[x]", "CodeableConcept"},
+		{"Observation", "valueDateTime", "Observation.value[x]", "dateTime"},
+		{"Observation", "value", "", ""},
+		{"Observation", "valuequantity", "", ""},
+		{"Observation", "valueReference", "", ""},
+		{"Observation", "component", "Observation.component", "Observation.component"},
+		{"Observation.component", "code", "Observation.component.code", "CodeableConcept"},
+		{"Observation.component", "valueQuantity", "Observation.component.value[x]", "Quantity"},
+		{"Patient", "contact", "Patient.contact", "Patient.contact"},
+		{"Patient.contact", "name", "Patient.contact.name", "HumanName"},
+		{"Patient.contact", "id", "Patient.contact.id", "string"},
+		{"Patient.contact", "modifierExtension", "Patient.contact.modifierExtension", "Extension"},
+		{"Patient", "deceasedBoolean", "Patient.deceased[x]", "boolean"},
+		{"Patient", "birthDate", "Patient.birthDate", "date"},
+		{"Patient", "id", "Patient.id", "string"},
+		{"Patient", "meta", "Patient.meta", "Meta"},
+		{"Patient", "text", "Patient.text", "Narrative"},
+		{"Patient", "contained", "Patient.contained", "Resource"},
+		{"Patient", "implicitRules", "Patient.implicitRules", "uri"},
+		{"Patient", "language", "Patient.language", "code"},
+		{"Patient", "extension", "Patient.extension", "Extension"},
+		{"Patient", "resourceType", "", ""},
+		{"Patient", "_birthDate", "", ""},
+		{"Questionnaire", "item", "Questionnaire.item", "Questionnaire.item"},
+		{"Questionnaire.item", "item", "Questionnaire.item.item", "Questionnaire.item"},
+		{"Questionnaire.item", "linkId", "Questionnaire.item.linkId", "string"},
+		{"Bundle", "entry", "Bundle.entry", "Bundle.entry"},
+		{"Bundle.entry", "resource", "Bundle.entry.resource", "Resource"},
+		{"Resource", "meta", "Resource.meta", "Meta"},
+		{"HumanName", "given", "HumanName.given", "string"},
+		{"HumanName", "id", "HumanName.id", "string"},
+		{"Extension", "url", "Extension.url", "uri"},
+		{"Extension", "valueString", "Extension.value[x]", "string"},
+		{"Extension", "valueReference", "Extension.value[x]", "Reference"},
+		{"Reference", "reference", "Reference.reference", "string"},
+		{"Timing", "repeat", "Timing.repeat", "Timing.repeat"},
+		{"Timing.repeat", "boundsPeriod", "Timing.repeat.bounds[x]", "Period"},
+		{"SimpleQuantity", "value", "Quantity.value", "decimal"},
+		{"Quantity", "comparator", "Quantity.comparator", "code"},
+		{"ElementDefinition", "slicing", "ElementDefinition.slicing", "ElementDefinition.slicing"},
+		{"Nope", "id", "", ""},
+		{"", "", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.parent+"/"+tt.json, func(t *testing.T) {
+			el, typ, ok := m.Child(tt.parent, tt.json)
+			if tt.wantPath == "" {
+				if ok || el != nil || typ != "" {
+					t.Errorf("Child = (%v, %q, %v), want not found", el, typ, ok)
+				}
+				return
+			}
+			if !ok {
+				t.Fatalf("Child not found, want %s", tt.wantPath)
+			}
+			if el.Path != tt.wantPath || typ != tt.wantType {
+				t.Errorf("Child = (%s, %q), want (%s, %q)", el.Path, typ, tt.wantPath, tt.wantType)
+			}
+		})
+	}
+}
+
+// Every child of every type must resolve to a type name that Child or Type
+// knows, so that a walker can recurse through any resource.
+func TestChildTypesResolve(t *testing.T) {
+	m := Load()
+	for parent, kids := range m.children {
+		for name, c := range kids {
+			if strings.HasPrefix(c.typeName, "System.") {
+				continue // values of primitive types
+			}
+			if m.Type(c.typeName) == nil && m.children[c.typeName] == nil {
+				t.Errorf("Child(%q, %q) type %q resolves to nothing", parent, name, c.typeName)
+			}
+		}
+	}
+}
+
+func TestPrimitiveRegex(t *testing.T) {
+	m := Load()
+	tests := []struct {
+		typ      string
+		match    []string
+		noMatch  []string
+		hasRegex bool
+	}{
+		{"date", []string{"2024", "2024-02", "2024-02-29"}, []string{"2024-13", "24-01-01", "2024-02-29T10:00:00"}, true},
+		{"dateTime", []string{"2024", "2024-02-29T10:00:00+07:00", "2024-02-29T10:00:00Z"}, []string{"2024-02-29T10:00", "2024-02-29T25:00:00Z"}, true},
+		{"instant", []string{"2024-02-29T10:00:00.123+07:00"}, []string{"2024-02-29"}, true},
+		{"time", []string{"10:00:00", "23:59:59.5"}, []string{"24:00:00", "10:00"}, true},
+		{"id", []string{"abc", "A-1.b", strings.Repeat("a", 64)}, []string{"", "a_b", strings.Repeat("a", 65)}, true},
+		{"decimal", []string{"0", "-1.50", "3e10", "0.0"}, []string{"01", "1.", "+1", "abc"}, true},
+		// R4's integer regexes reject a leading '+', unlike XML Schema.
+		{"integer", []string{"0", "-12"}, []string{"1.0", "00", "+5"}, true},
+		{"positiveInt", []string{"1", "42"}, []string{"0", "-1", "+42"}, true},
+		{"unsignedInt", []string{"0", "42"}, []string{"-1"}, true},
+		{"boolean", []string{"true", "false"}, []string{"TRUE", "1"}, true},
+		{"code", []string{"male", "a b"}, []string{" male", "a  b"}, true},
+		{"oid", []string{"urn:oid:1.2.3"}, []string{"1.2.3"}, true},
+		{"uuid", []string{"urn:uuid:c757873d-ec9a-4326-a141-556f43239520"}, []string{"c757873d-ec9a-4326-a141-556f43239520"}, true},
+		{"base64Binary", []string{"aGVsbG8="}, []string{"not base64!"}, true},
+		{"string", nil, nil, true},
+		{"xhtml", nil, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.typ, func(t *testing.T) {
+			td := m.Type(tt.typ)
+			if td == nil || td.Kind != KindPrimitive {
+				t.Fatalf("Type(%q) is not a primitive: %v", tt.typ, td)
+			}
+			if (td.Regex != "") != tt.hasRegex {
+				t.Fatalf("Regex = %q, want present=%v", td.Regex, tt.hasRegex)
+			}
+			if !tt.hasRegex {
+				return
+			}
+			re, err := compileAnchored(td.Regex)
+			if err != nil {
+				t.Fatalf("regex %q: %v", td.Regex, err)
+			}
+			for _, s := range tt.match {
+				if !re.MatchString(s) {
+					t.Errorf("%q does not match %s", s, td.Regex)
+				}
+			}
+			for _, s := range tt.noMatch {
+				if re.MatchString(s) {
+					t.Errorf("%q matches %s", s, td.Regex)
+				}
+			}
+		})
+	}
+}
+
+func TestSearchParams(t *testing.T) {
+	m := Load()
+	pat := m.SearchParams("Patient")
+	codes := make([]string, len(pat))
+	for i, p := range pat {
+		codes[i] = p.Code
+	}
+	if !sort.StringsAreSorted(codes) {
+		t.Errorf("SearchParams(Patient) not sorted by code: %v", codes)
+	}
+	for _, want := range []string{"_id", "_lastUpdated", "_tag", "_profile", "_security", "_source", "_text", "_content", "_query", "name", "birthdate", "gender", "identifier", "general-practitioner"} {
+		if !slices.Contains(codes, want) {
+			t.Errorf("SearchParams(Patient) lacks %s", want)
+		}
+	}
+	// Bundle derives from Resource, not DomainResource: no _text.
+	if p := m.SearchParam("Bundle", "_text"); p != nil {
+		t.Errorf("SearchParam(Bundle, _text) = %s, want nil", p.URL)
+	}
+	if p := m.SearchParam("Bundle", "_id"); p == nil {
+		t.Error("SearchParam(Bundle, _id) = nil")
+	}
+
+	tests := []struct {
+		typ, code string
+		wantURL   string
+		wantType  string
+		wantExpr  string // substring
+	}{
+		{"Patient", "birthdate", "http://hl7.org/fhir/SearchParameter/individual-birthdate", "date", "Patient.birthDate"},
+		{"Patient", "_id", "http://hl7.org/fhir/SearchParameter/Resource-id", "token", "Resource.id"},
+		{"Observation", "_text", "http://hl7.org/fhir/SearchParameter/DomainResource-text", "string", ""},
+		{"Observation", "code", "http://hl7.org/fhir/SearchParameter/clinical-code", "token", "Observation.code"},
+		{"Observation", "value-quantity", "http://hl7.org/fhir/SearchParameter/Observation-value-quantity", "quantity", "(Observation.value as Quantity)"},
+		{"Observation", "subject", "http://hl7.org/fhir/SearchParameter/Observation-subject", "reference", "Observation.subject"},
+		{"Encounter", "patient", "http://hl7.org/fhir/SearchParameter/clinical-patient", "reference", "Encounter.subject.where(resolve() is Patient)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.typ+"/"+tt.code, func(t *testing.T) {
+			p := m.SearchParam(tt.typ, tt.code)
+			if p == nil {
+				t.Fatal("nil")
+			}
+			if p.URL != tt.wantURL || p.Type != tt.wantType || p.Code != tt.code || !strings.Contains(p.Expression, tt.wantExpr) {
+				t.Errorf("got {%s %s %s %q}", p.URL, p.Code, p.Type, p.Expression)
+			}
+		})
+	}
+	for _, q := range [][2]string{{"Patient", "nope"}, {"Patient", "value-quantity"}, {"Nope", "_id"}, {"HumanName", "_id"}} {
+		if p := m.SearchParam(q[0], q[1]); p != nil {
+			t.Errorf("SearchParam(%q, %q) = %s, want nil", q[0], q[1], p.URL)
+		}
+	}
+	if got := m.SearchParams("HumanName"); got != nil {
+		t.Errorf("SearchParams(HumanName) = %d params, want nil", len(got))
+	}
+}
+
+func TestSearchParamTargetsAndComparators(t *testing.T) {
+	m := Load()
+	subj := m.SearchParam("Observation", "subject")
+	if want := []string{"Group", "Device", "Patient", "Location"}; !sameSet(subj.Targets, want) {
+		t.Errorf("Observation.subject targets = %v, want %v", subj.Targets, want)
+	}
+	bd := m.SearchParam("Patient", "birthdate")
+	if !slices.Contains(bd.Comparators, "ge") {
+		t.Errorf("birthdate comparators = %v, want ge among them", bd.Comparators)
+	}
+}
+
+func TestCompositeSearchParam(t *testing.T) {
+	m := Load()
+	p := m.SearchParam("Observation", "code-value-quantity")
+	if p == nil {
+		t.Fatal("SearchParam(Observation, code-value-quantity) = nil")
+	}
+	if p.Type != "composite" || p.MultipleOr == nil || *p.MultipleOr {
+		t.Errorf("got type %q multipleOr %v, want composite false", p.Type, p.MultipleOr)
+	}
+	want := []Component{
+		{Definition: "http://hl7.org/fhir/SearchParameter/clinical-code", Expression: "code", Code: "code", Type: "token"},
+		{Definition: "http://hl7.org/fhir/SearchParameter/Observation-value-quantity", Expression: "value.as(Quantity)", Code: "value-quantity", Type: "quantity"},
+	}
+	if !slices.Equal(p.Components, want) {
+		t.Errorf("Components = %+v, want %+v", p.Components, want)
+	}
+	for _, sp := range m.AllSearchParams() {
+		for _, c := range sp.Components {
+			if c.Code == "" || c.Type == "" {
+				t.Errorf("%s: component %s unresolved", sp.URL, c.Definition)
+			}
+		}
+		if sp.Type == "composite" && len(sp.Components) == 0 {
+			t.Errorf("%s: composite without components", sp.URL)
+		}
+	}
+}
+
+func TestSearchParamBasesAreResources(t *testing.T) {
+	m := Load()
+	for _, p := range m.AllSearchParams() {
+		for _, b := range p.Base {
+			if !m.IsResource(b) {
+				t.Errorf("%s: base %q is not a resource type", p.URL, b)
+			}
+			if m.SearchParam(b, p.Code) == nil {
+				t.Errorf("%s: SearchParam(%q, %q) = nil", p.URL, b, p.Code)
+			}
+		}
+	}
+}
+
+func TestCompartmentParams(t *testing.T) {
+	m := Load()
+	tests := []struct {
+		compartment, typ string
+		want             []string
+	}{
+		{"Patient", "Observation", []string{"subject", "performer"}},
+		{"Patient", "Patient", []string{"{def}", "link"}},
+		{"Patient", "Encounter", []string{"patient"}},
+		{"Patient", "AllergyIntolerance", []string{"patient", "recorder", "asserter"}},
+		{"Patient", "Organization", nil},
+		{"Patient", "Nope", nil},
+		{"Encounter", "Observation", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.compartment+"/"+tt.typ, func(t *testing.T) {
+			if got := m.CompartmentParams(tt.compartment, tt.typ); !slices.Equal(got, tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+	// Every compartment parameter (but {def}) is a search parameter of the type.
+	for _, typ := range m.ResourceTypes() {
+		for _, code := range m.CompartmentParams("Patient", typ) {
+			if code != "{def}" && m.SearchParam(typ, code) == nil {
+				t.Errorf("Patient compartment: %s has no search parameter %q", typ, code)
+			}
+		}
+	}
+}
+
+func TestValueSet(t *testing.T) {
+	m := Load()
+	tests := []struct {
+		url       string
+		wantCodes []string // exact codes in order, or the first codes when prefix
+		prefix    bool
+		system    string
+	}{
+		{"http://hl7.org/fhir/ValueSet/administrative-gender", []string{"male", "female", "other", "unknown"}, false, "http://hl7.org/fhir/administrative-gender"},
+		{"http://hl7.org/fhir/ValueSet/administrative-gender|4.0.1", []string{"male", "female", "other", "unknown"}, false, "http://hl7.org/fhir/administrative-gender"},
+		{"http://hl7.org/fhir/ValueSet/observation-status", []string{"registered", "preliminary", "final", "amended", "corrected", "cancelled", "entered-in-error", "unknown"}, false, "http://hl7.org/fhir/observation-status"},
+		{"http://hl7.org/fhir/ValueSet/publication-status", []string{"draft", "active", "retired", "unknown"}, false, "http://hl7.org/fhir/publication-status"},
+		{"http://hl7.org/fhir/ValueSet/request-status", []string{"draft", "active", "on-hold", "revoked", "completed", "entered-in-error", "unknown"}, false, "http://hl7.org/fhir/request-status"},
+		{"http://hl7.org/fhir/ValueSet/bundle-type", []string{"document", "message", "transaction", "transaction-response", "batch", "batch-response", "history", "searchset", "collection"}, false, "http://hl7.org/fhir/bundle-type"},
+		{"http://hl7.org/fhir/ValueSet/http-verb", []string{"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"}, false, "http://hl7.org/fhir/http-verb"},
+		// Nested concepts are flattened, parents first.
+		{"http://hl7.org/fhir/ValueSet/resource-types", []string{"Account", "ActivityDefinition"}, true, "http://hl7.org/fhir/resource-types"},
+		// A v3 is-a filter with an exclusion.
+		{"http://terminology.hl7.org/ValueSet/v3-ActEncounterCode", []string{"AMB", "EMER", "FLD", "HH", "IMP", "ACUTE", "NONAC", "OBSENC", "PRENC", "SS", "VR"}, false, "http://terminology.hl7.org/CodeSystem/v3-ActCode"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			vs := m.ValueSet(tt.url)
+			if vs == nil {
+				t.Fatal("nil")
+			}
+			var got []string
+			for _, c := range vs.Codes {
+				if c.System != tt.system {
+					t.Errorf("code %s system %q, want %q", c.Code, c.System, tt.system)
+				}
+				got = append(got, c.Code)
+			}
+			if tt.prefix && len(got) > len(tt.wantCodes) {
+				got = got[:len(tt.wantCodes)]
+			}
+			if !slices.Equal(got, tt.wantCodes) {
+				t.Errorf("codes = %v, want %v", got, tt.wantCodes)
+			}
+		})
+	}
+	if got := m.ValueSet("http://hl7.org/fhir/ValueSet/administrative-gender").Codes[0].Display; got != "Male" {
+		t.Errorf("male display = %q, want Male", got)
+	}
+	conf := m.ValueSet("http://terminology.hl7.org/ValueSet/v3-ConfidentialityClassification")
+	if conf == nil || len(conf.Codes) != 6 {
+		t.Errorf("v3-ConfidentialityClassification = %v, want 6 codes", conf)
+	}
+	for _, u := range []string{"", "http://example.org/nope", "http://hl7.org/fhir/ValueSet/ucum-units", "http://hl7.org/fhir/ValueSet/mimetypes"} {
+		if vs := m.ValueSet(u); vs != nil {
+			t.Errorf("ValueSet(%q) = %d codes, want nil", u, len(vs.Codes))
+		}
+	}
+}
+
+// Every required binding of the core types resolves, except those to value
+// sets whose codes live outside the FHIR definitions.
+func TestRequiredBindingsResolve(t *testing.T) {
+	external := map[string]bool{
+		"http://hl7.org/fhir/ValueSet/ucum-units": true, // UCUM grammar
+		"http://hl7.org/fhir/ValueSet/currencies": true, // ISO 4217
+		"http://hl7.org/fhir/ValueSet/mimetypes":  true, // BCP 13
+		"http://loinc.org/vs/LL379-9":             true, // LOINC answer list
+	}
+	m := Load()
+	n := 0
+	for _, td := range allTypes(m) {
+		for _, e := range td.Elements {
+			b := e.Binding
+			if b == nil || b.Strength != "required" || external[b.ValueSet] {
+				continue
+			}
+			n++
+			vs := m.ValueSet(b.ValueSet)
+			if vs == nil || len(vs.Codes) == 0 {
+				t.Errorf("%s: required binding %s does not resolve", e.Path, b.ValueSet)
+			}
+		}
+	}
+	if n < 300 {
+		t.Errorf("only %d required bindings checked, want >= 300", n)
+	}
+}
+
+func TestLoadConcurrent(t *testing.T) {
+	var wg sync.WaitGroup
+	got := make([]*Model, 8)
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i] = Load()
+		}()
+	}
+	wg.Wait()
+	for _, m := range got {
+		if m != got[0] || m == nil {
+			t.Fatal("Load() returned different models")
+		}
+	}
+}
+
+func TestDecodeBadInput(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []byte
+	}{
+		{"empty", nil},
+		{"not gzip", []byte("{}")},
+		{"truncated", embedded[:len(embedded)/2]},
+		{"gzip of garbage", gzipBytes(t, []byte("not json"))},
+		{"no types", gzipBytes(t, []byte(`{"types":[]}`))},
+		{"duplicate type", gzipBytes(t, []byte(`{"types":[{"name":"a","kind":0},{"name":"a","kind":0}]}`))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := Decode(bytes.NewReader(tt.in))
+			if err == nil || m != nil {
+				t.Fatalf("Decode = (%v, %v), want error", m, err)
+			}
+			if !strings.Contains(err.Error(), "r4 model") {
+				t.Errorf("error %q lacks context", err)
+			}
+		})
+	}
+}
+
+func BenchmarkLoad(b *testing.B) {
+	// Load itself is cached; this measures the one-time decode it pays.
+	for b.Loop() {
+		if _, err := Decode(bytes.NewReader(embedded)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkChild(b *testing.B) {
+	m := Load()
+	for b.Loop() {
+		if _, _, ok := m.Child("Observation", "valueQuantity"); !ok {
+			b.Fatal("not found")
+		}
+		if _, _, ok := m.Child("Patient.contact", "name"); !ok {
+			b.Fatal("not found")
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package ucum
 
 import (
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -44,16 +45,7 @@ func (d dims) mul(o dims, sign int) dims {
 
 // pow returns d^n.
 func (d dims) pow(n int) dims {
-	r := dims{factor: 1, special: d.special}
-	if n < 0 {
-		for i := 0; i < -n; i++ {
-			r.factor /= d.factor
-		}
-	} else {
-		for i := 0; i < n; i++ {
-			r.factor *= d.factor
-		}
-	}
+	r := dims{factor: math.Pow(d.factor, float64(n)), special: d.special}
 	if len(d.exp) > 0 && n != 0 {
 		r.exp = make(map[string]int, len(d.exp))
 		for k, v := range d.exp {

@@ -153,6 +153,9 @@ func (p *parser) symbol(sym string) (dims, error) {
 		}
 		if k > 0 {
 			n, err := strconv.Atoi(sym[k:])
+			if err == nil && (n > maxExponent || n < -maxExponent) {
+				return dims{}, fmt.Errorf("%w: exponent %s out of range", ErrSyntax, sym[k:])
+			}
 			if err == nil {
 				if d, ok := p.unit(sym[:k]); ok {
 					return d.pow(n), nil
@@ -197,6 +200,10 @@ func (p *parser) atom(code string) (dims, bool) {
 	}
 	return d, true
 }
+
+// maxExponent bounds unit exponents; real units never go past a few, and
+// the bound keeps hostile input from costing time.
+const maxExponent = 64
 
 func isDigits(s string) bool {
 	for i := 0; i < len(s); i++ {

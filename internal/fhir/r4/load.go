@@ -2,9 +2,7 @@ package r4
 
 import (
 	"bytes"
-	"compress/gzip"
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -12,13 +10,18 @@ import (
 	"sync"
 )
 
-//go:embed r4.gen.json.gz
-var embedded []byte
+// The generated files; see gen/main.go.
+var (
+	//go:embed r4.gen.json.gz
+	embedded []byte
+	//go:embed r4.valuesets.gen.json.gz
+	embeddedValueSets []byte
+)
 
 // loadOnce decodes the embedded model the first time it is asked for. The
 // result is never written to afterwards, so sharing it is safe.
 var loadOnce = sync.OnceValues(func() (*Model, error) {
-	return Decode(bytes.NewReader(embedded))
+	return Decode(bytes.NewReader(embedded), bytes.NewReader(embeddedValueSets))
 })
 
 // Load returns the R4 model decoded from the embedded generated data. The
@@ -47,7 +50,13 @@ type Model struct {
 	params        []*SearchParam
 	paramsByType  map[string][]*SearchParam // sorted by code
 	compartments  map[string]map[string][]string
+
+	// Value sets are a third of the data and most callers never ask for one,
+	// so they are decoded once, on first use.
+	valueSetsSrc  io.Reader
+	valueSetsOnce sync.Once
 	valueSets     map[string]*ValueSet
+	valueSetsErr  error
 }
 
 // childRef is what Child answers for one JSON property name.
@@ -56,32 +65,34 @@ type childRef struct {
 	typeName string
 }
 
-// Decode reads a model in the format of r4.gen.json.gz (gzip'd JSON written
-// by ./gen) and builds its indexes.
-func Decode(r io.Reader) (*Model, error) {
-	zr, err := gzip.NewReader(r)
+// Decode reads a model in the format Encode writes (the format of the
+// embedded r4.gen.json.gz and r4.valuesets.gen.json.gz) and builds its
+// indexes. valueSets is read on the first call of ValueSet, so it must stay
+// readable until then; it may be nil for a model without value sets.
+func Decode(model, valueSets io.Reader) (*Model, error) {
+	f, types, err := readWire(model)
 	if err != nil {
 		return nil, fmt.Errorf("decode r4 model: %w", err)
 	}
-	defer zr.Close()
-	var f genFile
-	if err := json.NewDecoder(zr).Decode(&f); err != nil {
-		return nil, fmt.Errorf("decode r4 model: %w", err)
-	}
-	if len(f.Types) == 0 {
+	if len(types) == 0 {
 		return nil, fmt.Errorf("decode r4 model: no types")
 	}
 	m := &Model{
 		version:      f.FHIRVersion,
-		types:        make(map[string]*TypeDef, len(f.Types)),
+		types:        make(map[string]*TypeDef, len(types)),
 		elements:     make(map[string]*ElementDef, 8192),
 		children:     make(map[string]map[string]childRef, 2048),
 		params:       f.SearchParams,
 		paramsByType: make(map[string][]*SearchParam),
 		compartments: f.Compartments,
-		valueSets:    make(map[string]*ValueSet, len(f.ValueSets)),
+		valueSetsSrc: valueSets,
 	}
-	for _, td := range f.Types {
+	for _, p := range m.params {
+		if p == nil {
+			return nil, fmt.Errorf("decode r4 model: null search parameter")
+		}
+	}
+	for _, td := range types {
 		if m.types[td.Name] != nil {
 			return nil, fmt.Errorf("decode r4 model: duplicate type %s", td.Name)
 		}
@@ -91,13 +102,10 @@ func Decode(r io.Reader) (*Model, error) {
 		}
 	}
 	sort.Strings(m.resourceTypes)
-	for _, td := range f.Types {
+	for _, td := range types {
 		m.indexType(td)
 	}
 	m.indexSearchParams()
-	for _, vs := range f.ValueSets {
-		m.valueSets[vs.URL] = vs
-	}
 	return m, nil
 }
 
@@ -186,6 +194,21 @@ func (m *Model) indexSearchParams() {
 		sort.Slice(list, func(i, j int) bool { return list[i].Code < list[j].Code })
 		m.paramsByType[name] = list
 	}
+}
+
+// loadValueSets decodes the value sets the first time one is asked for.
+func (m *Model) loadValueSets() (map[string]*ValueSet, error) {
+	m.valueSetsOnce.Do(func() {
+		if m.valueSetsSrc == nil {
+			return
+		}
+		m.valueSets, m.valueSetsErr = readValueSets(m.valueSetsSrc)
+		if m.valueSetsErr != nil {
+			m.valueSetsErr = fmt.Errorf("decode r4 value sets: %w", m.valueSetsErr)
+		}
+		m.valueSetsSrc = nil
+	})
+	return m.valueSets, m.valueSetsErr
 }
 
 func upperFirst(s string) string {

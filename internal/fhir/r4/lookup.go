@@ -93,13 +93,17 @@ func (m *Model) CompartmentParams(compartment, resourceType string) []string {
 // ValueSet returns the codes of the value set with the canonical url (a
 // "|version" suffix is ignored), or nil if its codes cannot be enumerated
 // from the R4 definitions (filters, external code systems such as UCUM,
-// BCP-13 or ISO 4217).
+// BCP-13 or ISO 4217). The first call decodes all value sets.
 func (m *Model) ValueSet(url string) *ValueSet {
+	sets, err := m.loadValueSets()
+	if err != nil {
+		return nil
+	}
 	for i := 0; i < len(url); i++ {
 		if url[i] == '|' {
 			url = url[:i]
 			break
 		}
 	}
-	return m.valueSets[url]
+	return sets[url]
 }

@@ -123,12 +123,3 @@ type Coding struct {
 	Code    string `json:"code"`
 	Display string `json:"display,omitempty"`
 }
-
-// genFile is the layout of r4.gen.json.gz; gen/main.go writes the same shape.
-type genFile struct {
-	FHIRVersion  string                         `json:"fhirVersion"`
-	Types        []*TypeDef                     `json:"types"`
-	SearchParams []*SearchParam                 `json:"searchParams"`
-	Compartments map[string]map[string][]string `json:"compartments"`
-	ValueSets    []*ValueSet                    `json:"valueSets"`
-}

@@ -557,7 +557,7 @@ func TestDecodeBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := Decode(bytes.NewReader(tt.in))
+			m, err := Decode(bytes.NewReader(tt.in), nil)
 			if err == nil || m != nil {
 				t.Fatalf("Decode = (%v, %v), want error", m, err)
 			}
@@ -571,7 +571,7 @@ func TestDecodeBadInput(t *testing.T) {
 func BenchmarkLoad(b *testing.B) {
 	// Load itself is cached; this measures the one-time decode it pays.
 	for b.Loop() {
-		if _, err := Decode(bytes.NewReader(embedded)); err != nil {
+		if _, err := Decode(bytes.NewReader(embedded), bytes.NewReader(embeddedValueSets)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -11,7 +11,6 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -22,75 +21,67 @@ import (
 	"github.com/sen-emr/sen/internal/fhir/r4"
 )
 
-// OutputName is the file written into -out.
-const OutputName = "r4.gen.json.gz"
-
-// genFile mirrors r4.genFile (unexported there); keep the two in step.
-type genFile struct {
-	FHIRVersion  string                         `json:"fhirVersion"`
-	Types        []*r4.TypeDef                  `json:"types"`
-	SearchParams []*r4.SearchParam              `json:"searchParams"`
-	Compartments map[string]map[string][]string `json:"compartments"`
-	ValueSets    []*r4.ValueSet                 `json:"valueSets"`
-}
+// The files written into -out.
+const (
+	OutputName      = "r4.gen.json.gz"
+	ValueSetsOutput = "r4.valuesets.gen.json.gz"
+)
 
 func main() {
 	shared := flag.String("shared", "../../../../shared/fhir/r4", "folder holding the FHIR R4 definition bundles")
-	out := flag.String("out", ".", "folder to write "+OutputName+" into")
+	out := flag.String("out", ".", "folder to write "+OutputName+" and "+ValueSetsOutput+" into")
 	flag.Parse()
-	data, err := generate(*shared)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "gen:", err)
-		os.Exit(1)
-	}
-	if err := os.WriteFile(filepath.Join(*out, OutputName), data, 0o644); err != nil {
+	if err := run(*shared, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-// generate reads the definition bundles in dir and returns the gzip'd model.
-func generate(dir string) ([]byte, error) {
+func run(shared, out string) error {
+	model, valueSets, err := generate(shared)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(out, OutputName), model, 0o644); err != nil {
+		return fmt.Errorf("write model: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(out, ValueSetsOutput), valueSets, 0o644); err != nil {
+		return fmt.Errorf("write value sets: %w", err)
+	}
+	return nil
+}
+
+// generate reads the definition bundles in dir and returns the gzip'd model
+// and value sets.
+func generate(dir string) (model, valueSets []byte, err error) {
 	types, err := readTypes(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	params, err := readSearchParams(filepath.Join(dir, "search-parameters.json"))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	comp, err := readCompartment(filepath.Join(dir, "compartmentdefinition-patient.json"))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	vs, err := readValueSets(dir, types)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	f := genFile{
+	var mb, vb bytes.Buffer
+	err = r4.Encode(&mb, &vb, &r4.Source{
 		FHIRVersion:  "4.0.1",
 		Types:        types,
 		SearchParams: params,
 		Compartments: map[string]map[string][]string{"Patient": comp},
 		ValueSets:    vs,
-	}
-	raw, err := json.Marshal(f)
+	})
 	if err != nil {
-		return nil, fmt.Errorf("encode model: %w", err)
+		return nil, nil, err
 	}
-	var buf bytes.Buffer
-	// A zero gzip header (no name, no mtime) keeps the output reproducible.
-	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	if err != nil {
-		return nil, fmt.Errorf("gzip: %w", err)
-	}
-	if _, err := zw.Write(raw); err != nil {
-		return nil, fmt.Errorf("gzip: %w", err)
-	}
-	if err := zw.Close(); err != nil {
-		return nil, fmt.Errorf("gzip: %w", err)
-	}
-	return buf.Bytes(), nil
+	return mb.Bytes(), vb.Bytes(), nil
 }
 
 // readBundle decodes the entries of a FHIR Bundle file whose resourceType is

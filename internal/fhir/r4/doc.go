@@ -3,9 +3,14 @@
 // the Patient compartment and the value sets behind required bindings.
 //
 // The data is generated from the official hl7.fhir.r4.core#4.0.1 definitions by
-// the program in ./gen and embedded as r4.gen.json.gz, so a fresh clone builds
-// without the definitions at hand. Regenerate with `go generate` in this
-// directory (the shared folder is a flag of the generator).
+// the program in ./gen and embedded as r4.gen.json.gz (types, elements, search
+// parameters, compartments) and r4.valuesets.gen.json.gz (value sets, decoded
+// on first use), so a fresh clone builds without the definitions at hand.
+// Regenerate with `go generate` in this directory (the shared folder is a flag
+// of the generator); gen's tests fail when the committed files are stale.
+//
+// Load returns the one shared, immutable *Model; every method is safe for
+// concurrent use and returned slices and pointers must not be modified.
 //
 // Spec: https://hl7.org/fhir/R4/downloads.html (definitions), https://hl7.org/fhir/R4/elementdefinition.html
 //

@@ -47,6 +47,7 @@ type Model struct {
 	resourceTypes []string
 	elements      map[string]*ElementDef
 	children      map[string]map[string]childRef
+	childList     map[string][]*ElementDef // same keys as children, snapshot order
 	params        []*SearchParam
 	paramsByType  map[string][]*SearchParam // sorted by code
 	compartments  map[string]map[string][]string
@@ -82,6 +83,7 @@ func Decode(model, valueSets io.Reader) (*Model, error) {
 		types:        make(map[string]*TypeDef, len(types)),
 		elements:     make(map[string]*ElementDef, 8192),
 		children:     make(map[string]map[string]childRef, 2048),
+		childList:    make(map[string][]*ElementDef, 2048),
 		params:       f.SearchParams,
 		paramsByType: make(map[string][]*SearchParam),
 		compartments: f.Compartments,
@@ -139,6 +141,7 @@ func (m *Model) indexType(td *TypeDef) {
 		} else if profile {
 			continue
 		}
+		m.childList[parent] = append(m.childList[parent], e)
 		kids := m.children[parent]
 		if kids == nil {
 			kids = make(map[string]childRef)

@@ -39,14 +39,30 @@ func (m *Model) Element(path string) *ElementDef { return m.elements[path] }
 // the FHIR type for elements typed by a FHIRPath system type ("string" for
 // id, "uri" for Extension.url); otherwise the element's type code.
 // Inherited elements (id, meta, extension, modifierExtension ...) resolve too.
-// Names of primitive extensions ("_birthDate") are not resolved.
+//
+// The JSON name of a primitive's id and extensions ("_birthDate",
+// "_valueString") resolves to the primitive's element with typeName
+// "Element". "resourceType" is not an element and gives ok=false.
 func (m *Model) Child(parent, jsonName string) (el *ElementDef, typeName string, ok bool) {
-	c, ok := m.children[parent][jsonName]
-	if !ok {
-		return nil, "", false
+	kids := m.children[parent]
+	if c, ok := kids[jsonName]; ok {
+		return c.el, c.typeName, true
 	}
-	return c.el, c.typeName, true
+	if len(jsonName) > 1 && jsonName[0] == '_' {
+		if c, ok := kids[jsonName[1:]]; ok {
+			if td := m.types[c.typeName]; td != nil && td.Kind == KindPrimitive {
+				return c.el, "Element", true
+			}
+		}
+	}
+	return nil, "", false
 }
+
+// Children returns the elements directly under parent (a type name or a
+// backbone element path, as for Child) in snapshot order, inherited ones
+// included; nil if parent is unknown. Choice elements appear once, under
+// their [x] path. The slice is shared: do not modify it.
+func (m *Model) Children(parent string) []*ElementDef { return m.childList[parent] }
 
 // SearchParams returns every search parameter that applies to resourceType,
 // including those whose base is Resource or DomainResource (_id,

@@ -186,7 +186,12 @@ func TestChild(t *testing.T) {
 		{"Patient", "language", "Patient.language", "code"},
 		{"Patient", "extension", "Patient.extension", "Extension"},
 		{"Patient", "resourceType", "", ""},
-		{"Patient", "_birthDate", "", ""},
+		{"Patient", "_birthDate", "Patient.birthDate", "Element"},
+		{"Patient", "_deceasedBoolean", "Patient.deceased[x]", "Element"},
+		{"HumanName", "_given", "HumanName.given", "Element"},
+		{"Patient", "_contact", "", ""},
+		{"Patient", "_", "", ""},
+		{"Patient", "__birthDate", "", ""},
 		{"Questionnaire", "item", "Questionnaire.item", "Questionnaire.item"},
 		{"Questionnaire.item", "item", "Questionnaire.item.item", "Questionnaire.item"},
 		{"Questionnaire.item", "linkId", "Questionnaire.item.linkId", "string"},
@@ -223,6 +228,42 @@ func TestChild(t *testing.T) {
 				t.Errorf("Child = (%s, %q), want (%s, %q)", el.Path, typ, tt.wantPath, tt.wantType)
 			}
 		})
+	}
+}
+
+func TestChildren(t *testing.T) {
+	m := Load()
+	tests := []struct {
+		parent string
+		want   []string // element names in order
+	}{
+		{"HumanName", []string{"id", "extension", "use", "text", "family", "given", "prefix", "suffix", "period"}},
+		{"Patient.contact", []string{"id", "extension", "modifierExtension", "relationship", "name", "telecom", "address", "gender", "organization", "period"}},
+		{"Resource", []string{"id", "meta", "implicitRules", "language"}},
+		{"Nope", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.parent, func(t *testing.T) {
+			var got []string
+			for _, e := range m.Children(tt.parent) {
+				got = append(got, e.Name)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Children(%q) = %v, want %v", tt.parent, got, tt.want)
+			}
+		})
+	}
+	// Every child listed resolves through Child under its JSON name.
+	for parent, list := range m.childList {
+		for _, e := range list {
+			name := e.Name
+			if e.Choice {
+				name += upperFirst(e.Types[0])
+			}
+			if got, _, ok := m.Child(parent, name); !ok || got != e {
+				t.Errorf("Child(%q, %q) does not give %s", parent, name, e.Path)
+			}
+		}
 	}
 }
 

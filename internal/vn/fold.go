@@ -51,7 +51,6 @@ func appendFold(dst []byte, s string) []byte {
 	pendingSpace := false
 	for i := 0; i < len(s); {
 		c := s[i]
-		var r rune
 		if c < utf8.RuneSelf {
 			i++
 			if asciiSpace(c) {
@@ -71,16 +70,13 @@ func appendFold(dst []byte, s string) []byte {
 		// The NFD decomposition of a precomposed Latin letter starts with
 		// its base letter; everything after it is a combining mark we drop.
 		// Properties are looked up in place, so this does not allocate.
-		p := norm.NFD.PropertiesString(s[i:])
-		size := p.Size()
-		if size == 0 { // invalid UTF-8: skip one byte
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size <= 1 { // invalid UTF-8: drop the byte
 			i++
 			continue
 		}
-		if d := p.Decomposition(); d != nil {
+		if d := norm.NFD.PropertiesString(s[i:]).Decomposition(); d != nil {
 			r, _ = utf8.DecodeRune(d)
-		} else {
-			r, _ = utf8.DecodeRuneInString(s[i:])
 		}
 		i += size
 		if unicode.IsSpace(r) {

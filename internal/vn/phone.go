@@ -138,13 +138,13 @@ func ParsePhone(s string) (Phone, error) {
 				nw+d[3:])
 		}
 	}
+	if len(d) > 0 && d[0] == '2' {
+		return Phone{}, newError(CodePhoneLandline, s,
+			"Số 02x là số cố định, không phải số di động", "02x numbers are fixed lines, not mobiles")
+	}
 	if len(d) != 9 {
 		return Phone{}, newError(CodePhoneLength, s,
 			"Số di động có 10 chữ số (0 + 9 chữ số), nhận được %d", "a mobile number has 10 digits (0 + 9), got %d", len(d)+1)
-	}
-	if d[0] == '2' {
-		return Phone{}, newError(CodePhoneLandline, s,
-			"Số 02x là số cố định, không phải số di động", "02x numbers are fixed lines, not mobiles")
 	}
 	carrier := mobileCarrier(d[:2])
 	if carrier == "" {

@@ -1,0 +1,166 @@
+package synth
+
+import (
+	"encoding/json"
+	"fmt"
+	"sync"
+)
+
+// Generator produces a synthetic population. It is safe for concurrent
+// use: the population model is built once, on first use, and read-only
+// afterwards; every call re-simulates clinical courses from the seed, so
+// repeated calls give identical output.
+type Generator struct {
+	cfg Config
+	err error
+
+	once sync.Once
+	geo  *geography
+	pop  *population
+	cs   *careSystem
+}
+
+// New returns a generator for cfg. Configuration errors are reported by
+// the first call to Run, Bundles or GroundTruth.
+func New(cfg Config) *Generator {
+	c, err := cfg.withDefaults()
+	return &Generator{cfg: c, err: err}
+}
+
+// Config returns the configuration with defaults filled in.
+func (g *Generator) Config() Config { return g.cfg }
+
+func (g *Generator) model() error {
+	g.once.Do(func() {
+		if g.err != nil {
+			return
+		}
+		if g.geo, g.err = newGeography(); g.err != nil {
+			return
+		}
+		var pop *population
+		if pop, g.err = g.buildPopulation(); g.err != nil {
+			return
+		}
+		for i := range pop.people {
+			assignConditions(newRand(g.cfg.Seed, streamConditions, uint64(i)), &pop.people[i], g.cfg.Start, g.cfg.End)
+		}
+		g.pop = pop
+		g.cs = g.buildCareSystem(pop)
+	})
+	return g.err
+}
+
+// Run emits every resource as FHIR R4 JSON, one call per resource:
+// first the care system (Organization, Practitioner, PractitionerRole),
+// then household by household each patient and their clinical resources
+// (Condition, AllergyIntolerance, CareTeam, CarePlan, Encounter,
+// Observation, MedicationRequest, MedicationDispense,
+// MedicationAdministration). References are relative ("Patient/<id>") and
+// ids are deterministic UUIDs, so resources can be written to a store in
+// this order or PUT by id. The slice passed to emit is not reused; emit
+// may keep it. Run stops at the first error emit returns.
+func (g *Generator) Run(emit func(resourceJSON []byte) error) error {
+	return g.each(func(_ int, res []renderedResource) error {
+		for _, r := range res {
+			if err := emit(r.json); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Bundles emits FHIR transaction Bundles: the first holds the care system,
+// then one per household with its members and all their resources. Every
+// entry is a PUT to "<type>/<id>" with fullUrl "urn:uuid:<id>", so loading
+// is idempotent (loading twice leaves one copy) and references between
+// bundles resolve. Load the bundles in the order emitted.
+func (g *Generator) Bundles(emit func(bundle []byte) error) error {
+	return g.each(func(n int, res []renderedResource) error {
+		b := bundle{ResourceType: "Bundle", ID: newID(g.cfg.Seed, 1<<50, uint64(n)), Type: "transaction", Meta: synthMeta()}
+		b.Entry = make([]bundleEntry, len(res))
+		for i, r := range res {
+			b.Entry[i] = bundleEntry{
+				FullURL:  "urn:uuid:" + r.id,
+				Resource: json.RawMessage(r.json),
+				Request:  bundleRequest{Method: "PUT", URL: r.typ + "/" + r.id},
+			}
+		}
+		out, err := json.Marshal(b)
+		if err != nil {
+			return fmt.Errorf("synth: marshal bundle %d: %w", n, err)
+		}
+		return emit(out)
+	})
+}
+
+// GroundTruth returns the simulated adherence truth of every patient with
+// scheduled medicines (in patient order). It re-runs the simulation
+// without rendering FHIR, so it is cheaper than Run.
+func (g *Generator) GroundTruth() ([]Truth, error) {
+	if err := g.model(); err != nil {
+		return nil, err
+	}
+	var out []Truth
+	for i := range g.pop.people {
+		c := g.simulate(&g.pop.people[i], g.cs)
+		if c.profile != ProfileNone {
+			out = append(out, c.truth())
+		}
+	}
+	return out, nil
+}
+
+type bundle struct {
+	ResourceType string        `json:"resourceType"`
+	ID           string        `json:"id"`
+	Meta         *meta         `json:"meta,omitempty"`
+	Type         string        `json:"type"`
+	Entry        []bundleEntry `json:"entry"`
+}
+
+type bundleEntry struct {
+	FullURL  string          `json:"fullUrl"`
+	Resource json.RawMessage `json:"resource"`
+	Request  bundleRequest   `json:"request"`
+}
+
+type bundleRequest struct {
+	Method string `json:"method"`
+	URL    string `json:"url"`
+}
+
+type renderedResource struct {
+	typ, id string
+	json    []byte
+}
+
+// each renders the care system, then each household, and hands the
+// resources of each group to fn.
+func (g *Generator) each(fn func(n int, res []renderedResource) error) error {
+	if err := g.model(); err != nil {
+		return err
+	}
+	rd := &renderer{g: g}
+	if err := rd.careSystem(); err != nil {
+		return err
+	}
+	if err := fn(0, rd.out); err != nil {
+		return err
+	}
+	for h := range g.pop.households {
+		rd.out = nil
+		for _, m := range g.pop.households[h].members {
+			p := &g.pop.people[m]
+			c := g.simulate(p, g.cs)
+			if err := rd.patient(c); err != nil {
+				return fmt.Errorf("synth: patient %s: %w", p.id, err)
+			}
+		}
+		if err := fn(h+1, rd.out); err != nil {
+			return err
+		}
+	}
+	return nil
+}

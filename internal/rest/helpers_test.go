@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -13,17 +11,21 @@ import (
 	"github.com/sen-emr/sen/internal/fhir"
 	"github.com/sen-emr/sen/internal/fhir/r4"
 	"github.com/sen-emr/sen/internal/store"
+	"github.com/sen-emr/sen/internal/validate"
 )
 
 var (
 	modelOnce sync.Once
 	model     *r4.Model
+	validator *validate.Validator
 )
 
 func testModel() *r4.Model {
-	modelOnce.Do(func() { model = r4.Load() })
+	modelOnce.Do(func() { model = r4.Load(); validator = validate.New(model) })
 	return model
 }
+
+func testValidator() *validate.Validator { testModel(); return validator }
 
 // newTestHandler returns the handler over st (a fresh in-memory store when nil).
 func newTestHandler(tb testing.TB, st store.Store, mod func(*Config)) (http.Handler, store.Store) {
@@ -31,7 +33,8 @@ func newTestHandler(tb testing.TB, st store.Store, mod func(*Config)) (http.Hand
 	if st == nil {
 		st = newMemStore()
 	}
-	cfg := Config{Store: st, Indexer: memIndexer{}, Parser: QueryParserFunc(memParse), Model: testModel(), BaseURL: "http://sen.test/fhir"}
+	cfg := Config{Store: st, Indexer: memIndexer{}, Parser: QueryParserFunc(memParse), Model: testModel(),
+		Validator: testValidator(), BaseURL: "http://sen.test/fhir"}
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -74,18 +77,4 @@ func outcomeText(tb testing.TB, w *httptest.ResponseRecorder) string {
 		parts = append(parts, is.Diagnostics+" @"+strings.Join(is.Expression, ","))
 	}
 	return strings.Join(parts, "; ")
-}
-
-// requireShared returns the shared data folder, skipping the test when it
-// is absent unless SEN_REQUIRE_ALL=1, when that is a failure.
-func requireShared(tb testing.TB) string {
-	tb.Helper()
-	dir, _ := filepath.Abs("../../../shared")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("SEN_REQUIRE_ALL") == "1" {
-			tb.Fatalf("shared data %s is required (SEN_REQUIRE_ALL=1): %v", dir, err)
-		}
-		tb.Skipf("shared data %s absent", dir)
-	}
-	return dir
 }

@@ -116,6 +116,8 @@ func TestBadInputWritesNothing(t *testing.T) {
 		{"bad If-Match", "PUT", "/fhir/Patient/abc", `{"resourceType":"Patient","id":"abc"}`, []string{"If-Match", "nope"}, 400, "ETag"},
 		{"If-Match on absent", "PUT", "/fhir/Patient/abc", `{"resourceType":"Patient","id":"abc"}`, []string{"If-Match", `W/"1"`}, 412, ""},
 		{"patch absent", "PATCH", "/fhir/Patient/abc", `[]`, []string{"Content-Type", "application/json-patch+json"}, 404, ""},
+		{"unknown element", "POST", "/fhir/Patient", `{"resourceType":"Patient","frobnicate":1}`, nil, 400, "frobnicate"},
+		{"invalid code", "POST", "/fhir/Patient", `{"resourceType":"Patient","gender":"robot"}`, nil, 400, "gender"},
 		{"duplicate property", "POST", "/fhir/Patient", `{"resourceType":"Patient","gender":"male","gender":"female"}`, nil, 400, "twice"},
 	}
 	for _, tt := range tests {

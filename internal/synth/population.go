@@ -168,7 +168,8 @@ func formHouseholds(r *rand.Rand, pop *population) {
 		pop.households[h].members = append(pop.households[h].members, m)
 		pop.people[m].household = h
 	}
-	// findHH returns a household whose mother is about `target` years old.
+	// findHH returns a household whose mother is about `target` years old
+	// and that has room: at most 4 children, or 7 members in all.
 	findHH := func(target, spread int, wantRoom bool) (int, bool) {
 		for d := 0; d <= spread; d++ {
 			for _, a := range []int{target - d, target + d} {
@@ -179,10 +180,14 @@ func formHouseholds(r *rand.Rand, pop *population) {
 					l := byMotherAge[a]
 					k := r.IntN(len(l))
 					h := l[k]
-					if wantRoom && pop.households[h].kids >= 4 {
-						l[k] = l[len(l)-1]
-						byMotherAge[a] = l[:len(l)-1]
-						continue
+					hh := &pop.households[h]
+					if len(hh.members) >= 7 || (wantRoom && hh.kids >= 4) {
+						if len(hh.members) >= 7 {
+							l[k] = l[len(l)-1]
+							byMotherAge[a] = l[:len(l)-1]
+							continue
+						}
+						break // full of children: try the next age
 					}
 					return h, true
 				}
@@ -192,11 +197,13 @@ func formHouseholds(r *rand.Rand, pop *population) {
 	}
 	// 1. Couples: men pick a wife a few years younger.
 	for age := 18; age <= maxAge; age++ {
-		for len(avail[1][age]) > 0 {
+		men := avail[1][age]
+		var single []int
+		for _, man := range men {
 			if !chance(r, marriedShare(age)) {
-				break // the rest of this age group stays single for now
+				single = append(single, man)
+				continue
 			}
-			man, _ := take(1, age)
 			gap := int(clamp(normal(r, 3, 3), -3, 12))
 			wife, ok := -1, false
 			for d := 0; d <= 6 && !ok; d++ {
@@ -210,14 +217,15 @@ func formHouseholds(r *rand.Rand, pop *population) {
 				}
 			}
 			if !ok {
-				avail[1][age] = append([]int{man}, avail[1][age]...)
-				break
+				single = append(single, man)
+				continue
 			}
 			h := newHH(man, wife)
 			pop.people[man].marital, pop.people[wife].marital = "M", "M"
 			pop.households[h].motherAge = pop.people[wife].age
 			byMotherAge[pop.people[wife].age] = append(byMotherAge[pop.people[wife].age], h)
 		}
+		avail[1][age] = single
 	}
 	// 2. Children under 18 join a couple whose mother was 20–38 at birth.
 	var left []int
@@ -243,9 +251,11 @@ func formHouseholds(r *rand.Rand, pop *population) {
 				var h int
 				var ok bool
 				switch {
-				case age < 30 && chance(r, 0.7):
+				case age < 30 && chance(r, 0.85):
 					h, ok = findHH(age+between(r, 20, 38), 10, false)
-				case age >= 60 && chance(r, 0.65):
+				case age >= 30 && age < 60 && chance(r, 0.5):
+					h, ok = findHH(age+between(r, 20, 38), 10, false)
+				case age >= 60 && chance(r, 0.75):
 					h, ok = findHH(age-between(r, 22, 38), 10, false)
 				}
 				if ok {
@@ -257,7 +267,24 @@ func formHouseholds(r *rand.Rand, pop *population) {
 			avail[s][age] = nil
 		}
 	}
-	// 4. Everyone else lives alone, except children left over (a small
+	// 4. Many older couples live with a married child (three-generation
+	// households remain common in Viet Nam).
+	for h := range pop.households {
+		hh := &pop.households[h]
+		if len(hh.members) != 2 || hh.motherAge < 58 || !chance(r, 0.4) {
+			continue
+		}
+		t, ok := findHH(hh.motherAge-between(r, 22, 38), 8, false)
+		if !ok || t == h || len(pop.households[t].members) > 5 {
+			continue
+		}
+		for _, m := range hh.members {
+			join(t, m)
+		}
+		hh.members = nil
+		hh.motherAge = -1
+	}
+	// 5. Everyone else lives alone, except children left over (a small
 	// population without enough parents), who join any household.
 	for _, c := range left {
 		p := &pop.people[c]
@@ -267,6 +294,18 @@ func formHouseholds(r *rand.Rand, pop *population) {
 		}
 		newHH(c)
 	}
+	// Drop the households emptied by step 4 and renumber.
+	kept := pop.households[:0]
+	for _, hh := range pop.households {
+		if len(hh.members) == 0 {
+			continue
+		}
+		for _, m := range hh.members {
+			pop.people[m].household = len(kept)
+		}
+		kept = append(kept, hh)
+	}
+	pop.households = kept
 	for i := range pop.people {
 		p := &pop.people[i]
 		if p.marital == "" {

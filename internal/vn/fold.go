@@ -1,8 +1,10 @@
 package vn
 
 import (
+	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -13,13 +15,18 @@ import (
 // maps đ/Đ (which NFD does not decompose) to d, trims, and collapses runs of
 // white space to one ASCII space. "ĐÀ NẴNG" folds to "da nang"; "Yên Hoà"
 // and "Yên Hòa" (tone mark placed the new and the old way) fold alike.
+// Invalid UTF-8 bytes are dropped.
 //
-// Input that is already folded ASCII is returned as is, without allocating.
+// Input that is already folded ASCII is returned as is, without allocating;
+// other input costs one allocation. Fold is safe for concurrent use.
 func Fold(s string) string {
 	if isFoldedASCII(s) {
 		return s
 	}
-	return string(appendFold(make([]byte, 0, len(s)), s))
+	b := appendFold(make([]byte, 0, len(s)), s)
+	// b is never touched again, so sharing its bytes saves the copy that
+	// string(b) would make.
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // isFoldedASCII reports whether s is ASCII with no upper case, no white
@@ -46,58 +53,98 @@ func isFoldedASCII(s string) bool {
 	return !prevSpace || len(s) == 0
 }
 
-// appendFold appends the folded form of s to dst.
-func appendFold(dst []byte, s string) []byte {
+// Latin letters with diacritics, where all Vietnamese letters lie, fold
+// through a table instead of a normalisation look-up.
+const (
+	latinFirst = 0x00C0
+	latinEnd   = 0x1F00
+)
+
+// latinFold maps a rune in [latinFirst, latinEnd) to the ASCII letter it
+// folds to, or 0 when it does not fold to ASCII. It is built once from the
+// Unicode decompositions and never modified.
+var latinFold = sync.OnceValue(func() *[latinEnd - latinFirst]byte {
+	var t [latinEnd - latinFirst]byte
+	var buf []byte
+	for r := rune(latinFirst); r < latinEnd; r++ {
+		buf = appendFoldRune(buf[:0], r)
+		if len(buf) == 1 && buf[0] < utf8.RuneSelf && unicode.IsLetter(rune(buf[0])) {
+			t[r-latinFirst] = buf[0]
+		}
+	}
+	return &t
+})
+
+// appendFoldRune appends the fold of one rune, the slow way: its canonical
+// decomposition without the nonspacing marks, lower-cased, with đ (and the
+// look-alike ð that legacy encodings produce) mapped to d.
+func appendFoldRune(b []byte, r rune) []byte {
+	var buf [utf8.UTFMax]byte
+	n := utf8.EncodeRune(buf[:], r)
+	d := norm.NFD.Properties(buf[:n]).Decomposition()
+	if d == nil {
+		d = buf[:n]
+	}
+	for len(d) > 0 {
+		x, size := utf8.DecodeRune(d)
+		d = d[size:]
+		if unicode.Is(unicode.Mn, x) {
+			continue
+		}
+		x = unicode.ToLower(x)
+		if x == 'đ' || x == 'ð' {
+			x = 'd'
+		}
+		b = utf8.AppendRune(b, x)
+	}
+	return b
+}
+
+// appendFold appends the folded form of s to b.
+func appendFold(b []byte, s string) []byte {
+	table := latinFold()
 	pendingSpace := false
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			i++
 			if asciiSpace(c) {
-				pendingSpace = len(dst) > 0
+				pendingSpace = len(b) > 0
 				continue
 			}
 			if 'A' <= c && c <= 'Z' {
 				c += 'a' - 'A'
 			}
 			if pendingSpace {
-				dst = append(dst, ' ')
+				b = append(b, ' ')
 				pendingSpace = false
 			}
-			dst = append(dst, c)
+			b = append(b, c)
 			continue
 		}
-		// The NFD decomposition of a precomposed Latin letter starts with
-		// its base letter; everything after it is a combining mark we drop.
-		// Properties are looked up in place, so this does not allocate.
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size <= 1 { // invalid UTF-8: drop the byte
-			i++
-			continue
-		}
-		if d := norm.NFD.PropertiesString(s[i:]).Decomposition(); d != nil {
-			r, _ = utf8.DecodeRune(d)
-		}
 		i += size
-		if unicode.IsSpace(r) {
-			pendingSpace = len(dst) > 0
-			continue
+		switch {
+		case r == utf8.RuneError && size <= 1: // invalid UTF-8: drop the byte
+		case r >= latinFirst && r < latinEnd && table[r-latinFirst] != 0:
+			if pendingSpace {
+				b = append(b, ' ')
+				pendingSpace = false
+			}
+			b = append(b, table[r-latinFirst])
+		case r >= 0x0300 && r <= 0x036F: // combining diacritical marks (NFD input)
+		case unicode.IsSpace(r):
+			pendingSpace = len(b) > 0
+		case unicode.Is(unicode.Mn, r):
+		default:
+			if pendingSpace {
+				b = append(b, ' ')
+				pendingSpace = false
+			}
+			b = appendFoldRune(b, r)
 		}
-		if unicode.Is(unicode.Mn, r) {
-			continue
-		}
-		r = unicode.ToLower(r)
-		switch r {
-		case 'đ', 'ð': // ð: legacy encodings put Icelandic eth where Đ belongs
-			r = 'd'
-		}
-		if pendingSpace {
-			dst = append(dst, ' ')
-			pendingSpace = false
-		}
-		dst = utf8.AppendRune(dst, r)
 	}
-	return dst
+	return b
 }
 
 func asciiSpace(c byte) bool {

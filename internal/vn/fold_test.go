@@ -2,6 +2,7 @@ package vn
 
 import (
 	"testing"
+	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -96,5 +97,24 @@ func BenchmarkNormalizeTone(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = NormalizeTone(in)
+	}
+}
+
+// TestFoldTableMatchesDecomposition checks the fast Latin table against
+// the normalisation-based fold for every rune it covers.
+func TestFoldTableMatchesDecomposition(t *testing.T) {
+	for r := rune(latinFirst); r < latinEnd; r++ {
+		if unicode.IsSpace(r) || unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		want := string(appendFoldRune(nil, r))
+		if got := Fold(string(r)); got != want {
+			t.Errorf("Fold(%q U+%04X) = %q, want %q", string(r), r, got, want)
+		}
+	}
+	for _, tt := range []struct{ in, want string }{{"Ễ", "e"}, {"ự", "u"}, {"Ð", "d"}} {
+		if got := Fold(tt.in); got != tt.want {
+			t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }

@@ -54,12 +54,17 @@ func NormalizeTone(s string) string {
 	d := norm.NFD.String(s)
 	var b strings.Builder
 	b.Grow(len(d) + 4)
-	var word []letter
+	word := make([]letter, 0, 16)
 	start := -1
+	overflow := false
 	flush := func(end int) {
 		if start >= 0 {
-			writeWord(&b, d[start:end], word)
-			start = -1
+			if overflow {
+				b.WriteString(d[start:end])
+			} else {
+				writeWord(&b, d[start:end], word)
+			}
+			start, overflow = -1, false
 			word = word[:0]
 		}
 	}
@@ -69,7 +74,13 @@ func NormalizeTone(s string) string {
 				start = i
 			}
 			if unicode.Is(unicode.Mn, r) && len(word) > 0 {
-				word[len(word)-1].marks = append(word[len(word)-1].marks, r)
+				l := &word[len(word)-1]
+				if l.nmarks == maxMarks {
+					overflow = true
+				} else {
+					l.marks[l.nmarks] = r
+					l.nmarks++
+				}
 			} else {
 				word = append(word, letter{base: r})
 			}
@@ -79,14 +90,23 @@ func NormalizeTone(s string) string {
 		b.WriteRune(r)
 	}
 	flush(len(d))
-	return norm.NFC.String(b.String())
+	out := norm.NFC.String(b.String())
+	if out == s {
+		return s // share the caller's string rather than a copy
+	}
+	return out
 }
 
 // letter is one base letter of a word in NFD with its combining marks.
+// Vietnamese letters carry at most two (vowel mark and tone); marks beyond
+// maxMarks make the word be left as it is.
 type letter struct {
-	base  rune
-	marks []rune
+	base   rune
+	nmarks int
+	marks  [maxMarks]rune
 }
+
+const maxMarks = 3
 
 // writeWord writes the NFD word raw with its single tone mark moved to the
 // canonical vowel; raw is written unchanged when the word has no tone, more
@@ -94,7 +114,7 @@ type letter struct {
 func writeWord(b *strings.Builder, raw string, word []letter) {
 	tone, tones := rune(0), 0
 	for _, l := range word {
-		for _, m := range l.marks {
+		for _, m := range l.marks[:l.nmarks] {
 			if isTone(m) {
 				tone = m
 				tones++
@@ -112,7 +132,7 @@ func writeWord(b *strings.Builder, raw string, word []letter) {
 	}
 	for i, l := range word {
 		b.WriteRune(l.base)
-		for _, m := range l.marks {
+		for _, m := range l.marks[:l.nmarks] {
 			if !isTone(m) {
 				b.WriteRune(m)
 			}
@@ -134,7 +154,7 @@ func isVowel(r rune) bool {
 }
 
 func hasVowelMark(l letter) bool {
-	for _, m := range l.marks {
+	for _, m := range l.marks[:l.nmarks] {
 		if m == markCircumflex || m == markBreve || m == markHorn {
 			return true
 		}

@@ -84,7 +84,7 @@ func Encode(model, valueSets io.Writer, src *Source) error {
 	if err := writeGzipJSON(model, f); err != nil {
 		return fmt.Errorf("encode r4 model: %w", err)
 	}
-	if err := writeGzipJSON(valueSets, src.ValueSets); err != nil {
+	if err := writeGzipJSON(valueSets, toWireValueSets(src.ValueSets)); err != nil {
 		return fmt.Errorf("encode r4 value sets: %w", err)
 	}
 	return nil
@@ -101,6 +101,39 @@ func writeGzipJSON(w io.Writer, v any) error {
 	return zw.Close()
 }
 
+// wireValueSet stores the codes of a value set grouped by runs of the same
+// system, each code as [code] or [code, display]: a third of the size of one
+// object per Coding, and the system string is shared on decode.
+type wireValueSet struct {
+	URL  string        `json:"url"`
+	Runs []wireCodeRun `json:"runs"`
+}
+
+type wireCodeRun struct {
+	System string     `json:"system"`
+	Codes  [][]string `json:"codes"`
+}
+
+func toWireValueSets(list []*ValueSet) []wireValueSet {
+	out := make([]wireValueSet, 0, len(list))
+	for _, vs := range list {
+		w := wireValueSet{URL: vs.URL, Runs: []wireCodeRun{}}
+		for _, c := range vs.Codes {
+			if n := len(w.Runs); n == 0 || w.Runs[n-1].System != c.System {
+				w.Runs = append(w.Runs, wireCodeRun{System: c.System})
+			}
+			run := &w.Runs[len(w.Runs)-1]
+			code := []string{c.Code}
+			if c.Display != "" {
+				code = append(code, c.Display)
+			}
+			run.Codes = append(run.Codes, code)
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
 // readValueSets decodes a value set file written by Encode.
 func readValueSets(r io.Reader) (map[string]*ValueSet, error) {
 	zr, err := gzip.NewReader(r)
@@ -108,14 +141,31 @@ func readValueSets(r io.Reader) (map[string]*ValueSet, error) {
 		return nil, err
 	}
 	defer zr.Close()
-	var list []*ValueSet
+	var list []wireValueSet
 	if err := json.NewDecoder(zr).Decode(&list); err != nil {
 		return nil, err
 	}
 	out := make(map[string]*ValueSet, len(list))
-	for _, vs := range list {
-		if vs == nil || vs.URL == "" {
+	for _, w := range list {
+		if w.URL == "" {
 			return nil, fmt.Errorf("value set without url")
+		}
+		n := 0
+		for _, run := range w.Runs {
+			n += len(run.Codes)
+		}
+		vs := &ValueSet{URL: w.URL, Codes: make([]Coding, 0, n)}
+		for _, run := range w.Runs {
+			for _, c := range run.Codes {
+				switch len(c) {
+				case 1:
+					vs.Codes = append(vs.Codes, Coding{System: run.System, Code: c[0]})
+				case 2:
+					vs.Codes = append(vs.Codes, Coding{System: run.System, Code: c[0], Display: c[1]})
+				default:
+					return nil, fmt.Errorf("value set %s: code entry of length %d", w.URL, len(c))
+				}
+			}
 		}
 		out[vs.URL] = vs
 	}

@@ -93,6 +93,14 @@ func TestBadValueSetsGiveNil(t *testing.T) {
 	if _, err := m.loadValueSets(); err == nil || !strings.Contains(err.Error(), "value sets") {
 		t.Errorf("loadValueSets err = %v, want a value set error", err)
 	}
+	bad := gzipBytes(t, []byte(`[{"url":"http://x/vs","runs":[{"system":"s","codes":[["a","b","c"]]}]}]`))
+	if _, err := readValueSets(bytes.NewReader(bad)); err == nil || !strings.Contains(err.Error(), "length 3") {
+		t.Errorf("readValueSets(bad code entry) err = %v", err)
+	}
+	noURL := gzipBytes(t, []byte(`[{"runs":[]}]`))
+	if _, err := readValueSets(bytes.NewReader(noURL)); err == nil {
+		t.Error("readValueSets(no url) succeeded, want error")
+	}
 	if _, err := Load().loadValueSets(); err != nil {
 		t.Errorf("embedded value sets: %v", err)
 	}

@@ -89,21 +89,41 @@ func (m *Model) AllSearchParams() []*SearchParam { return m.params }
 
 // CompartmentParams returns the search parameters that put a resource of
 // resourceType into a compartment, e.g. ("Patient", "Observation") gives
-// ["subject", "performer"]. It returns nil if the type is not in the
-// compartment or the compartment is unknown; only "Patient" is defined.
+// ["subject", "performer"]. The compartments are the five of R4: Patient,
+// Encounter, RelatedPerson, Practitioner and Device. It returns nil if the
+// type is not in the compartment or the compartment is unknown.
 //
-// The compartment's own type is listed with "{def}" first: ("Patient",
-// "Patient") gives ["{def}", "link"], where "{def}" means the Patient whose
-// id is the compartment id (it is no search parameter).
+// The compartment's own type always comes back with "{def}" first:
+// ("Patient", "Patient") gives ["{def}", "link"] and ("Device", "Device")
+// gives ["{def}"], where "{def}" means the resource whose id is the
+// compartment id (it is no search parameter). The spec writes this case
+// three different ways; this is the one answer.
 func (m *Model) CompartmentParams(compartment, resourceType string) []string {
-	params := m.compartments[compartment][resourceType]
-	if params == nil {
+	comp, ok := m.compartments[compartment]
+	if !ok {
 		return nil
 	}
-	if compartment == resourceType {
-		return append([]string{"{def}"}, params...)
+	params := comp[resourceType]
+	if compartment != resourceType {
+		return params
 	}
-	return params
+	out := []string{"{def}"}
+	for _, p := range params {
+		if p != "{def}" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Compartments returns the names of the compartments the model defines, sorted.
+func (m *Model) Compartments() []string {
+	out := make([]string, 0, len(m.compartments))
+	for c := range m.compartments {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // ValueSet returns the codes of the value set with the canonical url (a

@@ -131,7 +131,13 @@ func TestCompartmentParams(t *testing.T) {
 		{"Patient", "AllergyIntolerance", []string{"patient", "recorder", "asserter"}},
 		{"Patient", "Organization", nil},
 		{"Patient", "Nope", nil},
-		{"Encounter", "Observation", nil},
+		{"Encounter", "Observation", []string{"encounter"}},
+		{"Encounter", "Encounter", []string{"{def}"}},
+		{"Device", "Device", []string{"{def}"}},
+		{"Practitioner", "Practitioner", []string{"{def}"}},
+		{"RelatedPerson", "Observation", []string{"performer"}},
+		{"Practitioner", "Nope", nil},
+		{"Organization", "Organization", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.compartment+"/"+tt.typ, func(t *testing.T) {
@@ -140,11 +146,16 @@ func TestCompartmentParams(t *testing.T) {
 			}
 		})
 	}
+	if got, want := m.Compartments(), []string{"Device", "Encounter", "Patient", "Practitioner", "RelatedPerson"}; !slices.Equal(got, want) {
+		t.Errorf("Compartments() = %v, want %v", got, want)
+	}
 	// Every compartment parameter (but {def}) is a search parameter of the type.
-	for _, typ := range m.ResourceTypes() {
-		for _, code := range m.CompartmentParams("Patient", typ) {
-			if code != "{def}" && m.SearchParam(typ, code) == nil {
-				t.Errorf("Patient compartment: %s has no search parameter %q", typ, code)
+	for _, comp := range m.Compartments() {
+		for _, typ := range m.ResourceTypes() {
+			for _, code := range m.CompartmentParams(comp, typ) {
+				if code != "{def}" && m.SearchParam(typ, code) == nil {
+					t.Errorf("%s compartment: %s has no search parameter %q", comp, typ, code)
+				}
 			}
 		}
 	}

@@ -62,7 +62,7 @@ func generate(dir string) (model, valueSets []byte, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	comp, err := readCompartment(filepath.Join(dir, "compartmentdefinition-patient.json"))
+	comp, err := readCompartments(dir)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -75,7 +75,7 @@ func generate(dir string) (model, valueSets []byte, err error) {
 		FHIRVersion:  "4.0.1",
 		Types:        types,
 		SearchParams: params,
-		Compartments: map[string]map[string][]string{"Patient": comp},
+		Compartments: comp,
 		ValueSets:    vs,
 	})
 	if err != nil {

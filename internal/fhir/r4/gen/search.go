@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 
 	"github.com/sen-emr/sen/internal/fhir/r4"
@@ -73,32 +74,47 @@ func readSearchParams(path string) ([]*r4.SearchParam, error) {
 	return out, nil
 }
 
-// readCompartment returns resource type -> the params that link it to the
-// compartment owner, for the types that are in the compartment.
-func readCompartment(path string) (map[string][]string, error) {
+type compartmentJSON struct {
+	ResourceType string `json:"resourceType"`
+	Code         string `json:"code"`
+	Resource     []struct {
+		Code  string   `json:"code"`
+		Param []string `json:"param"`
+	} `json:"resource"`
+}
+
+// readCompartments returns compartment -> resource type -> the params that
+// link the type to the compartment owner, for the five R4 compartments
+// (Patient, Encounter, RelatedPerson, Practitioner, Device) of
+// profiles-resources.json. The Patient compartment is taken from its own file
+// (compartmentdefinition-patient.json), which the brief names as the source;
+// its content is the same.
+func readCompartments(dir string) (map[string]map[string][]string, error) {
+	defs, err := readBundle[compartmentJSON](filepath.Join(dir, bundleResource), "CompartmentDefinition")
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, "compartmentdefinition-patient.json")
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read compartment: %w", err)
 	}
-	var cd struct {
-		ResourceType string `json:"resourceType"`
-		Code         string `json:"code"`
-		Resource     []struct {
-			Code  string   `json:"code"`
-			Param []string `json:"param"`
-		} `json:"resource"`
-	}
-	if err := json.Unmarshal(raw, &cd); err != nil {
+	var patient compartmentJSON
+	if err := json.Unmarshal(raw, &patient); err != nil {
 		return nil, fmt.Errorf("decode %s: %w", path, err)
 	}
-	if cd.ResourceType != "CompartmentDefinition" || cd.Code != "Patient" {
+	if patient.ResourceType != "CompartmentDefinition" || patient.Code != "Patient" {
 		return nil, fmt.Errorf("%s: not the Patient CompartmentDefinition", path)
 	}
-	out := make(map[string][]string)
-	for _, r := range cd.Resource {
-		if len(r.Param) > 0 {
-			out[r.Code] = r.Param
+	out := make(map[string]map[string][]string)
+	for _, cd := range append(defs, patient) {
+		m := make(map[string][]string)
+		for _, r := range cd.Resource {
+			if len(r.Param) > 0 {
+				m[r.Code] = r.Param
+			}
 		}
+		out[cd.Code] = m
 	}
 	return out, nil
 }

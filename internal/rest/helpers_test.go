@@ -10,6 +10,7 @@ import (
 
 	"github.com/sen-emr/sen/internal/fhir"
 	"github.com/sen-emr/sen/internal/fhir/r4"
+	"github.com/sen-emr/sen/internal/rest/resttest"
 	"github.com/sen-emr/sen/internal/store"
 	"github.com/sen-emr/sen/internal/validate"
 )
@@ -31,9 +32,9 @@ func testValidator() *validate.Validator { testModel(); return validator }
 func newTestHandler(tb testing.TB, st store.Store, mod func(*Config)) (http.Handler, store.Store) {
 	tb.Helper()
 	if st == nil {
-		st = newMemStore()
+		st = resttest.NewMemStore()
 	}
-	cfg := Config{Store: st, Indexer: memIndexer{}, Parser: QueryParserFunc(memParse), Model: testModel(),
+	cfg := Config{Store: st, Indexer: resttest.IdentifierIndexer{}, Parser: QueryParserFunc(resttest.ParseIdentifierQuery), Model: testModel(),
 		Validator: testValidator(), BaseURL: "http://sen.test/fhir"}
 	if mod != nil {
 		mod(&cfg)

@@ -3,5 +3,7 @@
 // transactions and reading every resource back. Tests of store/sqlite,
 // store/postgres and cmd/sen call it with their own handler.
 //
-// It imports only net/http and test helpers, never a backend.
+// It also provides small test doubles (MemStore, IdentifierIndexer,
+// ParseIdentifierQuery) so handler tests run without a database. It must
+// never import a storage backend.
 package resttest

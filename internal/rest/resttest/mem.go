@@ -1,4 +1,4 @@
-package rest
+package resttest
 
 import (
 	"context"
@@ -15,11 +15,11 @@ import (
 	"github.com/sen-emr/sen/internal/store"
 )
 
-// memStore is a small in-memory store.Store for handler tests until the
-// sqlite backend lands: whole-store copy-on-write transactions, token and
-// _id search only. It honours the contract's version, If-Match and
-// create-only rules.
-type memStore struct {
+// MemStore is a small in-memory store.Store double for handler tests:
+// whole-store copy-on-write transactions, search by _id and identifier
+// tokens only. It honours the contract's version, If-Match and create-only
+// rules. Not for production: every write copies the index map.
+type MemStore struct {
 	mu   sync.Mutex
 	data *memData
 	now  func() time.Time
@@ -35,8 +35,9 @@ type memVersion struct {
 	ix  search.Indexed
 }
 
-func newMemStore() *memStore {
-	return &memStore{data: &memData{versions: map[string][]*memVersion{}}, now: time.Now}
+// NewMemStore returns an empty MemStore.
+func NewMemStore() *MemStore {
+	return &MemStore{data: &memData{versions: map[string][]*memVersion{}}, now: time.Now}
 }
 
 func (d *memData) clone() *memData {
@@ -47,23 +48,23 @@ func (d *memData) clone() *memData {
 	return c
 }
 
-func (m *memStore) snapshot() *memData { m.mu.Lock(); defer m.mu.Unlock(); return m.data }
+func (m *MemStore) snapshot() *memData { m.mu.Lock(); defer m.mu.Unlock(); return m.data }
 
-func (m *memStore) Read(ctx context.Context, typ, id string) (*fhir.Resource, error) {
+func (m *MemStore) Read(ctx context.Context, typ, id string) (*fhir.Resource, error) {
 	return memRead(m.snapshot(), typ, id)
 }
-func (m *memStore) VRead(ctx context.Context, typ, id string, v int64) (*fhir.Resource, error) {
+func (m *MemStore) VRead(ctx context.Context, typ, id string, v int64) (*fhir.Resource, error) {
 	return memVRead(m.snapshot(), typ, id, v)
 }
-func (m *memStore) History(ctx context.Context, q store.HistoryQuery) (*store.Page, error) {
+func (m *MemStore) History(ctx context.Context, q store.HistoryQuery) (*store.Page, error) {
 	return memHistory(m.snapshot(), q)
 }
-func (m *memStore) Search(ctx context.Context, q *search.Query) (*store.Page, error) {
+func (m *MemStore) Search(ctx context.Context, q *search.Query) (*store.Page, error) {
 	return memSearch(m.snapshot(), q)
 }
-func (m *memStore) Close() error { return nil }
+func (m *MemStore) Close() error { return nil }
 
-func (m *memStore) Update(ctx context.Context, fn func(tx store.Tx) error) error {
+func (m *MemStore) Update(ctx context.Context, fn func(tx store.Tx) error) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	tx := &memTx{d: m.data.clone(), now: m.now}
@@ -234,10 +235,12 @@ func page(all []*fhir.Resource, count int, cursor string) *store.Page {
 	return p
 }
 
-// memIndexer indexes top-level identifier tokens only.
-type memIndexer struct{}
+// IdentifierIndexer indexes top-level identifier tokens only: enough for
+// conditional references by identifier.
+type IdentifierIndexer struct{}
 
-func (memIndexer) Index(typ string, body []byte) (search.Indexed, error) {
+// Index returns one token entry per top-level identifier.
+func (IdentifierIndexer) Index(typ string, body []byte) (search.Indexed, error) {
 	var r struct {
 		Identifier []struct{ System, Value string } `json:"identifier"`
 	}
@@ -251,9 +254,10 @@ func (memIndexer) Index(typ string, body []byte) (search.Indexed, error) {
 	return ix, nil
 }
 
-// memParser parses _id, identifier (token) and _count; other parameters
-// are warnings, or errors in strict mode.
-func memParse(typ string, params url.Values, strict bool) (*search.Query, error) {
+// ParseIdentifierQuery parses _id, identifier (token), _count and
+// _summary; other parameters are warnings, or errors in strict mode. It
+// pairs with IdentifierIndexer and MemStore.
+func ParseIdentifierQuery(typ string, params url.Values, strict bool) (*search.Query, error) {
 	q := &search.Query{Type: typ}
 	for k, vs := range params {
 		for _, v := range vs {
@@ -282,4 +286,4 @@ func memParse(typ string, params url.Values, strict bool) (*search.Query, error)
 	return q, nil
 }
 
-var _ store.Store = (*memStore)(nil)
+var _ store.Store = (*MemStore)(nil)

@@ -126,6 +126,9 @@ func fnSelect(c *evalCtx, focus Collection, f *funcExpr) (Collection, error) {
 	var out Collection
 	err := c.forEach(focus, f.args[0], func(_ int, _ Value, res Collection) (bool, error) {
 		out = append(out, res...)
+		if len(out) > maxItems {
+			return false, evalErr("select() result exceeds %d items", maxItems)
+		}
 		return true, nil
 	})
 	return out, err
@@ -135,7 +138,7 @@ func fnRepeat(c *evalCtx, focus Collection, f *funcExpr) (Collection, error) {
 	var out Collection
 	queue := append(Collection(nil), focus...)
 	for steps := 0; len(queue) > 0; steps++ {
-		if steps > 100000 {
+		if steps > 1000 || len(out) > maxItems {
 			return nil, evalErr("repeat() did not terminate")
 		}
 		var next Collection
@@ -290,6 +293,9 @@ func fnCombine(c *evalCtx, focus Collection, f *funcExpr) (Collection, error) {
 	other, err := c.arg(f, 0)
 	if err != nil {
 		return nil, err
+	}
+	if len(focus)+len(other) > maxItems {
+		return nil, evalErr("combine() result exceeds %d items", maxItems)
 	}
 	out := make(Collection, 0, len(focus)+len(other))
 	return append(append(out, focus...), other...), nil

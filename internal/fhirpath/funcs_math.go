@@ -167,7 +167,7 @@ func fnPower(c *evalCtx, focus Collection, f *funcExpr) (Collection, error) {
 	}
 	ev, _ := system(ec[0])
 	if bi, isInt := x.(Integer); isInt {
-		if ei, isInt2 := ev.(Integer); isInt2 && ei >= 0 {
+		if ei, isInt2 := ev.(Integer); isInt2 && ei >= 0 && ei <= 64 {
 			r := new(big.Int).Exp(big.NewInt(int64(bi)), big.NewInt(int64(ei)), nil)
 			if r.IsInt64() {
 				return Collection{Integer(r.Int64())}, nil

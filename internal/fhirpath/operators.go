@@ -6,6 +6,12 @@ import (
 
 // Operators: https://hl7.org/fhirpath/N1/#operations
 
+// Limits that keep hostile expressions from exhausting memory.
+const (
+	maxStringLen = 1 << 20
+	maxItems     = 1 << 20
+)
+
 func (e *binaryExpr) eval(c *evalCtx, focus Collection) (Collection, error) {
 	switch e.op {
 	case "and", "or", "xor", "implies":
@@ -48,6 +54,9 @@ func (e *binaryExpr) eval(c *evalCtx, focus Collection) (Collection, error) {
 		rs, err := stringOrEmpty(r)
 		if err != nil {
 			return nil, err
+		}
+		if len(ls)+len(rs) > maxStringLen {
+			return nil, evalErr("string result longer than %d bytes", maxStringLen)
 		}
 		return Collection{String(ls + rs)}, nil
 	}
@@ -298,6 +307,9 @@ func arithmetic(op string, l, r Collection) (Collection, error) {
 	switch xv := x.(type) {
 	case String:
 		if yv, ok := y.(String); ok && op == "+" {
+			if len(xv)+len(yv) > maxStringLen {
+				return nil, evalErr("string result longer than %d bytes", maxStringLen)
+			}
 			return Collection{xv + yv}, nil
 		}
 	case Integer:

@@ -158,6 +158,9 @@ func (p *parser) parseTypeSpec() (typeSpec, error) {
 		return typeSpec{}, errAt(t.pos, "expected a type name")
 	}
 	name := t.text
+	if name == "" {
+		return typeSpec{}, errAt(t.pos, "empty type name")
+	}
 	if p.isOp(".") {
 		p.next()
 		t2 := p.next()
@@ -350,6 +353,9 @@ func (p *parser) parseInvocation(depth int, first bool) (expr, error) {
 			return nil, errAt(t.pos, "expected a name, found end of expression")
 		}
 		return nil, errAt(t.pos, "expected a name, found %q", t.text)
+	}
+	if t.text == "" {
+		return nil, errAt(t.pos, "empty name")
 	}
 	if t.kind == tokIdent && p.isOp("(") {
 		p.next()

@@ -274,6 +274,9 @@ func (p *unitParser) term() (canonUnit, bool) {
 			j++
 		}
 		n, _ := new(big.Rat).SetString(p.s[p.i:j])
+		if n.Sign() == 0 {
+			return canonUnit{}, false // a zero factor cannot be divided by
+		}
 		p.i = j
 		if p.i < len(p.s) && (p.s[p.i] == '*' || p.s[p.i] == '^') {
 			p.i++

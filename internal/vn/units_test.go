@@ -280,3 +280,29 @@ func TestParseUnitsRejectsBadData(t *testing.T) {
 		t.Fatal("parseUnits on an empty folder: got nil error")
 	}
 }
+
+// TestUnitsConcurrentUse exercises the shared tables from many goroutines;
+// run with -race to check that nothing writes to them after loading.
+func TestUnitsConcurrentUse(t *testing.T) {
+	done := make(chan error, 8)
+	for range 8 {
+		go func() {
+			u, err := LoadUnits()
+			if err == nil {
+				_, err = u.FindProvince("Thanh Hoá")
+			}
+			if err == nil {
+				_, err = ParseCCCD("001090123456")
+			}
+			if err == nil {
+				_ = Fold("Đặng Thị Thuỷ")
+			}
+			done <- err
+		}()
+	}
+	for range 8 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}

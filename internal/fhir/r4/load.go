@@ -47,7 +47,7 @@ type Model struct {
 	resourceTypes []string
 	elements      map[string]*ElementDef
 	children      map[string]map[string]childRef
-	childList     map[string][]*ElementDef // same keys as children, snapshot order
+	childList     map[string][]*ElementDef // parent -> its elements in snapshot order
 	params        []*SearchParam
 	paramsByType  map[string][]*SearchParam // sorted by code
 	compartments  map[string]map[string][]string

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"testing"
 
@@ -16,9 +15,9 @@ import (
 // absent, or fails it when SEN_REQUIRE_ALL=1 (as CI sets).
 func requireShared(tb testing.TB) string {
 	tb.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	// gen -> r4 -> fhir -> internal -> repo root; shared sits beside the root.
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "..", "..", "shared", "fhir", "r4")
+	// go test runs in the package folder: gen -> r4 -> fhir -> internal ->
+	// repo root, and shared sits beside the root.
+	dir := filepath.Join("..", "..", "..", "..", "..", "shared", "fhir", "r4")
 	if _, err := os.Stat(filepath.Join(dir, "profiles-resources.json")); err != nil {
 		if os.Getenv("SEN_REQUIRE_ALL") == "1" {
 			tb.Fatalf("shared FHIR definitions required (SEN_REQUIRE_ALL=1): %v", err)

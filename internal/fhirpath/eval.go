@@ -418,6 +418,22 @@ func (e *typeOpExpr) eval(c *evalCtx, focus Collection) (Collection, error) {
 	if len(v) == 0 {
 		return nil, nil
 	}
+	if e.op == "as" {
+		// The R4 search parameters apply "x as T" to collections
+		// ((Observation.component.value as Quantity)), so the operator
+		// filters like ofType() instead of failing on several items.
+		var out Collection
+		for _, item := range v {
+			ok, err := c.isType(item, e.ts, false)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = append(out, item)
+			}
+		}
+		return out, nil
+	}
 	if len(v) > 1 {
 		return nil, evalErr("%s on %d items", e.op, len(v))
 	}
@@ -428,11 +444,7 @@ func (e *typeOpExpr) eval(c *evalCtx, focus Collection) (Collection, error) {
 		}
 		return Collection{Boolean(ok)}, nil
 	}
-	ok, err := c.isType(v[0], e.ts, false)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return v, nil
+	return nil, evalErr("unknown type operator %s", e.op)
 }
 
 func (e *funcExpr) eval(c *evalCtx, focus Collection) (Collection, error) {

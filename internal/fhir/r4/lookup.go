@@ -36,8 +36,9 @@ func (m *Model) Element(path string) *ElementDef { return m.elements[path] }
 // and "Quantity"; the bare "value" is not a JSON name and gives ok=false); the
 // element path for inline BackboneElement/Element children ("Patient.contact");
 // the referenced path for contentReference elements ("Questionnaire.item");
-// the FHIR type for elements typed by a FHIRPath system type ("string" for
-// id, "uri" for Extension.url); otherwise the element's type code.
+// ElementDef.FHIRType for elements typed by a FHIRPath system type ("id" for
+// a resource's id, "string" for Element.id, "uri" for Extension.url);
+// otherwise the element's type code.
 // Inherited elements (id, meta, extension, modifierExtension ...) resolve too.
 //
 // The JSON name of a primitive's id and extensions ("_birthDate",

@@ -52,8 +52,9 @@ type ElementDef struct {
 	Types []string `json:"types,omitempty"`
 	// FHIRType is the FHIR type of the JSON value when Types holds a System
 	// type, from the structuredefinition-fhir-type extension (e.g. "string" for
-	// Element.id, "uri" for Extension.url). Empty otherwise and on the value
-	// elements of primitive types.
+	// Element.id, "uri" for Extension.url), except that a resource's own id
+	// is "id" as the specification says (the 4.0.1 snapshots say "string").
+	// Empty otherwise and on the value elements of primitive types.
 	FHIRType string `json:"fhirType,omitempty"`
 	// TargetProfiles are the type names allowed by Reference/canonical
 	// targetProfile ("Patient", "Group"); empty means any.

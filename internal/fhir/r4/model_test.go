@@ -138,8 +138,11 @@ func TestElementDetails(t *testing.T) {
 	if got, want := subj.TargetProfiles, []string{"Patient", "Group", "Device", "Location"}; !slices.Equal(got, want) {
 		t.Errorf("Observation.subject TargetProfiles = %v, want %v", got, want)
 	}
-	if got := m.Element("Patient.id").FHIRType; got != "string" {
-		t.Errorf("Patient.id FHIRType = %q, want string", got)
+	if got := m.Element("Patient.id").FHIRType; got != "id" {
+		t.Errorf("Patient.id FHIRType = %q, want id", got)
+	}
+	if got := m.Element("Patient.contact.id").FHIRType; got != "string" {
+		t.Errorf("Patient.contact.id FHIRType = %q, want string", got)
 	}
 	if got := m.Element("Extension.url").FHIRType; got != "uri" {
 		t.Errorf("Extension.url FHIRType = %q, want uri", got)
@@ -175,10 +178,11 @@ func TestChild(t *testing.T) {
 		{"Patient", "contact", "Patient.contact", "Patient.contact"},
 		{"Patient.contact", "name", "Patient.contact.name", "HumanName"},
 		{"Patient.contact", "id", "Patient.contact.id", "string"},
+		{"Bundle", "id", "Bundle.id", "id"},
 		{"Patient.contact", "modifierExtension", "Patient.contact.modifierExtension", "Extension"},
 		{"Patient", "deceasedBoolean", "Patient.deceased[x]", "boolean"},
 		{"Patient", "birthDate", "Patient.birthDate", "date"},
-		{"Patient", "id", "Patient.id", "string"},
+		{"Patient", "id", "Patient.id", "id"},
 		{"Patient", "meta", "Patient.meta", "Meta"},
 		{"Patient", "text", "Patient.text", "Narrative"},
 		{"Patient", "contained", "Patient.contained", "Resource"},
@@ -200,6 +204,7 @@ func TestChild(t *testing.T) {
 		{"Resource", "meta", "Resource.meta", "Meta"},
 		{"HumanName", "given", "HumanName.given", "string"},
 		{"HumanName", "id", "HumanName.id", "string"},
+		{"Resource", "id", "Resource.id", "id"},
 		{"Extension", "url", "Extension.url", "uri"},
 		{"Extension", "valueString", "Extension.value[x]", "string"},
 		{"Extension", "valueReference", "Extension.value[x]", "Reference"},

@@ -123,6 +123,12 @@ func convertType(sd sdJSON) (*r4.TypeDef, error) {
 				}
 			}
 		}
+		// The 4.0.1 snapshots give Resource.id the fhir-type "string", but
+		// the specification (resource.html#id, and FHIRPath's type()) says
+		// a resource id is of type id, with id's 64-character regex.
+		if td.Kind == r4.KindResource && ed.Path == sd.Type+".id" && ed.FHIRType == "string" {
+			ed.FHIRType = "id"
+		}
 		td.Elements = append(td.Elements, ed)
 	}
 	return td, nil

@@ -1,7 +1,6 @@
 package fhirpath
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -41,14 +40,9 @@ func (n *Node) Extension() map[string]any { return n.ext }
 // many expressions can be evaluated over it. Numbers keep their exact text
 // (json.Number), so decimal precision is preserved.
 func DecodeJSON(data []byte) (Value, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	v, err := decodeJSONValue(data)
+	if err != nil {
 		return nil, fmt.Errorf("fhirpath: decode JSON: %w", err)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("fhirpath: decode JSON: trailing data after value")
 	}
 	return NewNode(v, ""), nil
 }

@@ -3,6 +3,7 @@ package synth
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"sync"
 )
 
@@ -137,7 +138,10 @@ type renderedResource struct {
 }
 
 // each renders the care system, then each household, and hands the
-// resources of each group to fn.
+// resources of each group to fn in household order. Households are
+// simulated and rendered in parallel batches (each depends only on the
+// seed and the read-only model, so the output does not depend on
+// scheduling); fn is always called from the calling goroutine.
 func (g *Generator) each(fn func(n int, res []renderedResource) error) error {
 	if err := g.model(); err != nil {
 		return err
@@ -149,18 +153,43 @@ func (g *Generator) each(fn func(n int, res []renderedResource) error) error {
 	if err := fn(0, rd.out); err != nil {
 		return err
 	}
-	for h := range g.pop.households {
-		rd.out = nil
-		for _, m := range g.pop.households[h].members {
-			p := &g.pop.people[m]
-			c := g.simulate(p, g.cs)
-			if err := rd.patient(c); err != nil {
-				return fmt.Errorf("synth: patient %s: %w", p.id, err)
-			}
+	workers := runtime.GOMAXPROCS(0)
+	batch := 16 * workers
+	results := make([][]renderedResource, batch)
+	errs := make([]error, batch)
+	for lo := 0; lo < len(g.pop.households); lo += batch {
+		hi := min(lo+batch, len(g.pop.households))
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for h := lo + w; h < hi; h += workers {
+					results[h-lo], errs[h-lo] = g.renderHousehold(h)
+				}
+			}()
 		}
-		if err := fn(h+1, rd.out); err != nil {
-			return err
+		wg.Wait()
+		for h := lo; h < hi; h++ {
+			if errs[h-lo] != nil {
+				return errs[h-lo]
+			}
+			if err := fn(h+1, results[h-lo]); err != nil {
+				return err
+			}
+			results[h-lo] = nil
 		}
 	}
 	return nil
+}
+
+func (g *Generator) renderHousehold(h int) ([]renderedResource, error) {
+	rd := &renderer{g: g}
+	for _, m := range g.pop.households[h].members {
+		p := &g.pop.people[m]
+		if err := rd.patient(g.simulate(p, g.cs)); err != nil {
+			return nil, fmt.Errorf("synth: patient %s: %w", p.id, err)
+		}
+	}
+	return rd.out, nil
 }

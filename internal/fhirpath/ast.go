@@ -25,6 +25,7 @@ func (t typeSpec) String() string {
 type literalExpr struct {
 	val  Value
 	text string
+	coll Collection // {val}, shared by every evaluation
 }
 
 type emptyExpr struct{}

@@ -62,7 +62,9 @@ var defaultOptions Options
 
 // Evaluate evaluates the expression with input as its context item
 // (%context, and $this at the top level). input may be nil for
-// expressions that need no input. Errors wrap ErrEvaluation.
+// expressions that need no input. Errors wrap ErrEvaluation. The result
+// may share memory with the expression and the input: treat it as
+// read-only.
 func (e *Expression) Evaluate(input Value, opts *Options) (Collection, error) {
 	if opts == nil {
 		opts = &defaultOptions
@@ -128,7 +130,10 @@ func singletonBool(c Collection) (b bool, ok bool, err error) {
 }
 
 func (e *literalExpr) eval(*evalCtx, Collection) (Collection, error) {
-	return Collection{e.val}, nil
+	if e.coll == nil {
+		return Collection{e.val}, nil
+	}
+	return e.coll[:1:1], nil
 }
 
 func (*emptyExpr) eval(*evalCtx, Collection) (Collection, error) { return nil, nil }
@@ -270,25 +275,22 @@ func (c *evalCtx) child(out Collection, n *Node, name, extName string) (_ Collec
 		}
 		return out, !c.typed(n), nil
 	}
+	if c.typed(n) {
+		// A known, non-choice element needs no search for name[Type]
+		// properties, present or not: the common case of search indexing.
+		if t, elem, ok := c.model.ChildType(n.typ, name); ok {
+			if elem != name && c.opts.Strict {
+				return nil, false, evalErr("%s is a choice element: use %s.ofType(%s)", name, elem, t)
+			}
+			return appendChildren(out, m, name, extName, t), true, nil
+		}
+	}
 	_, has := m[name]
 	if !has {
 		_, has = m[extName]
 	}
 	if has {
-		typ := ""
-		known = true
-		if c.typed(n) {
-			t, elem, ok := c.model.ChildType(n.typ, name)
-			switch {
-			case ok && elem != name && c.opts.Strict:
-				return nil, false, evalErr("%s is a choice element: use %s.ofType(%s)", name, elem, t)
-			case ok:
-				typ = t
-			default:
-				known = false
-			}
-		}
-		return appendChildren(out, m, name, extName, typ), known, nil
+		return appendChildren(out, m, name, extName, ""), !c.typed(n), nil
 	}
 	// A choice element: find the one JSON property name[Type] present.
 	for k := range m {
@@ -442,7 +444,7 @@ func (e *typeOpExpr) eval(c *evalCtx, focus Collection) (Collection, error) {
 		if err != nil {
 			return nil, err
 		}
-		return Collection{Boolean(ok)}, nil
+		return boolColl(ok), nil
 	}
 	return nil, evalErr("unknown type operator %s", e.op)
 }

@@ -4,12 +4,12 @@ package fhirpath
 // (https://hl7.org/fhirpath/N1/#existence ... #combining).
 
 func fnEmpty(_ *evalCtx, focus Collection, _ *funcExpr) (Collection, error) {
-	return Collection{Boolean(len(focus) == 0)}, nil
+	return boolColl(len(focus) == 0), nil
 }
 
 func fnExists(c *evalCtx, focus Collection, f *funcExpr) (Collection, error) {
 	if len(f.args) == 0 {
-		return Collection{Boolean(len(focus) > 0)}, nil
+		return boolColl(len(focus) > 0), nil
 	}
 	found := false
 	err := c.forEach(focus, f.args[0], func(_ int, _ Value, res Collection) (bool, error) {
@@ -26,7 +26,7 @@ func fnExists(c *evalCtx, focus Collection, f *funcExpr) (Collection, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Collection{Boolean(found)}, nil
+	return boolColl(found), nil
 }
 
 func fnAll(c *evalCtx, focus Collection, f *funcExpr) (Collection, error) {
@@ -45,7 +45,7 @@ func fnAll(c *evalCtx, focus Collection, f *funcExpr) (Collection, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Collection{Boolean(all)}, nil
+	return boolColl(all), nil
 }
 
 // boolAggregate builds allTrue (every, true), anyTrue (!every, true),
@@ -59,13 +59,13 @@ func boolAggregate(every, want bool) func(*evalCtx, Collection, *funcExpr) (Coll
 				return nil, evalErr("%s() needs booleans, got %s", f.name, v.TypeName())
 			}
 			if every && bool(b) != want {
-				return Collection{Boolean(false)}, nil
+				return boolColl(false), nil
 			}
 			if !every && bool(b) == want {
-				return Collection{Boolean(true)}, nil
+				return boolColl(true), nil
 			}
 		}
-		return Collection{Boolean(every)}, nil
+		return boolColl(every), nil
 	}
 }
 
@@ -76,10 +76,10 @@ func fnSubsetOf(c *evalCtx, focus Collection, f *funcExpr) (Collection, error) {
 	}
 	for _, v := range focus {
 		if !containsEqual(other, v) {
-			return Collection{Boolean(false)}, nil
+			return boolColl(false), nil
 		}
 	}
-	return Collection{Boolean(true)}, nil
+	return boolColl(true), nil
 }
 
 func fnSupersetOf(c *evalCtx, focus Collection, f *funcExpr) (Collection, error) {
@@ -89,10 +89,10 @@ func fnSupersetOf(c *evalCtx, focus Collection, f *funcExpr) (Collection, error)
 	}
 	for _, v := range other {
 		if !containsEqual(focus, v) {
-			return Collection{Boolean(false)}, nil
+			return boolColl(false), nil
 		}
 	}
-	return Collection{Boolean(true)}, nil
+	return boolColl(true), nil
 }
 
 func fnCount(_ *evalCtx, focus Collection, _ *funcExpr) (Collection, error) {
@@ -104,7 +104,7 @@ func fnDistinct(_ *evalCtx, focus Collection, _ *funcExpr) (Collection, error) {
 }
 
 func fnIsDistinct(_ *evalCtx, focus Collection, _ *funcExpr) (Collection, error) {
-	return Collection{Boolean(len(union(focus, nil)) == len(focus))}, nil
+	return boolColl(len(union(focus, nil)) == len(focus)), nil
 }
 
 func fnWhere(c *evalCtx, focus Collection, f *funcExpr) (Collection, error) {

@@ -23,7 +23,7 @@ func convertFn(conv func(Value) (Value, bool), converts bool) func(*evalCtx, Col
 		}
 		v, ok := conv(x)
 		if converts {
-			return Collection{Boolean(ok)}, nil
+			return boolColl(ok), nil
 		}
 		if !ok {
 			return nil, nil
@@ -267,7 +267,7 @@ func fnToQuantity(converts bool) func(*evalCtx, Collection, *funcExpr) (Collecti
 			ok = conv
 		}
 		if converts {
-			return Collection{Boolean(ok)}, nil
+			return boolColl(ok), nil
 		}
 		if !ok {
 			return nil, nil

@@ -60,7 +60,7 @@ func fnIs(c *evalCtx, focus Collection, f *funcExpr) (Collection, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Collection{Boolean(ok)}, nil
+	return boolColl(ok), nil
 }
 
 func fnAs(c *evalCtx, focus Collection, f *funcExpr) (Collection, error) {
@@ -172,17 +172,17 @@ func fnExtension(c *evalCtx, focus Collection, f *funcExpr) (Collection, error) 
 
 func fnHasValue(_ *evalCtx, focus Collection, _ *funcExpr) (Collection, error) {
 	if len(focus) != 1 {
-		return Collection{Boolean(false)}, nil
+		return boolColl(false), nil
 	}
 	n, ok := focus[0].(*Node)
 	if !ok {
-		return Collection{Boolean(true)}, nil
+		return boolColl(true), nil
 	}
 	switch n.data.(type) {
 	case nil, map[string]any, []any:
-		return Collection{Boolean(false)}, nil
+		return boolColl(false), nil
 	}
-	return Collection{Boolean(true)}, nil
+	return boolColl(true), nil
 }
 
 func fnGetValue(_ *evalCtx, focus Collection, _ *funcExpr) (Collection, error) {
@@ -275,7 +275,7 @@ func fnMemberOf(c *evalCtx, focus Collection, f *funcExpr) (Collection, error) {
 	if err != nil {
 		return nil, evalErr("memberOf(%s): %v", url, err)
 	}
-	return Collection{Boolean(in)}, nil
+	return boolColl(in), nil
 }
 
 const coreProfilePrefix = "http://hl7.org/fhir/StructureDefinition/"
@@ -302,7 +302,7 @@ func fnConformsTo(c *evalCtx, focus Collection, f *funcExpr) (Collection, error)
 }
 
 func fnHTMLChecks(_ *evalCtx, focus Collection, _ *funcExpr) (Collection, error) {
-	return Collection{Boolean(true)}, nil
+	return boolColl(true), nil
 }
 
 func fnUnsupported(name string) func(*evalCtx, Collection, *funcExpr) (Collection, error) {
@@ -316,7 +316,7 @@ func fnNot(_ *evalCtx, focus Collection, _ *funcExpr) (Collection, error) {
 	if err != nil || !ok {
 		return nil, err
 	}
-	return Collection{Boolean(!b)}, nil
+	return boolColl(!b), nil
 }
 
 // fnGetResourceKey returns the resource id: the key SQL-on-FHIR views join

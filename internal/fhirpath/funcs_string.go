@@ -56,7 +56,7 @@ func stringPredicate(pred func(s, arg string) bool) func(*evalCtx, Collection, *
 		if err != nil || !ok {
 			return nil, err
 		}
-		return Collection{Boolean(pred(s, a))}, nil
+		return boolColl(pred(s, a)), nil
 	}
 }
 
@@ -174,7 +174,7 @@ func fnMatches(full bool) func(*evalCtx, Collection, *funcExpr) (Collection, err
 		if err != nil {
 			return nil, err
 		}
-		return Collection{Boolean(re.MatchString(s))}, nil
+		return boolColl(re.MatchString(s)), nil
 	}
 }
 

@@ -311,5 +311,5 @@ func fnComparable(c *evalCtx, focus Collection, f *funcExpr) (Collection, error)
 	if !ok1 || !ok2 {
 		return nil, evalErr("comparable() needs quantities")
 	}
-	return Collection{Boolean(comparableUnits(qa.Unit, qb.Unit))}, nil
+	return boolColl(comparableUnits(qa.Unit, qb.Unit)), nil
 }

@@ -36,10 +36,10 @@ func (e *binaryExpr) eval(c *evalCtx, focus Collection) (Collection, error) {
 		if !ok {
 			return nil, nil
 		}
-		return Collection{Boolean(eq == (e.op == "="))}, nil
+		return boolColl(eq == (e.op == "=")), nil
 	case "~", "!~":
 		eq := collectionsEquivalent(l, r)
-		return Collection{Boolean(eq == (e.op == "~"))}, nil
+		return boolColl(eq == (e.op == "~")), nil
 	case "<", ">", "<=", ">=":
 		return compareOp(e.op, l, r)
 	case "in":
@@ -90,11 +90,11 @@ func (e *binaryExpr) evalLogic(c *evalCtx, focus Collection) (Collection, error)
 	// Short-circuit where the left side decides.
 	switch {
 	case e.op == "and" && lok && !l:
-		return Collection{Boolean(false)}, nil
+		return boolColl(false), nil
 	case e.op == "or" && lok && l:
-		return Collection{Boolean(true)}, nil
+		return boolColl(true), nil
 	case e.op == "implies" && lok && !l:
-		return Collection{Boolean(true)}, nil
+		return boolColl(true), nil
 	}
 	rc, err := e.right.eval(c, focus)
 	if err != nil {
@@ -137,7 +137,7 @@ func (e *binaryExpr) evalLogic(c *evalCtx, focus Collection) (Collection, error)
 	if !known {
 		return nil, nil
 	}
-	return Collection{Boolean(res)}, nil
+	return boolColl(res), nil
 }
 
 // union merges two collections without duplicates (by equality).
@@ -169,7 +169,7 @@ func membership(item, coll Collection) (Collection, error) {
 	if len(item) > 1 {
 		return nil, evalErr("membership test on %d items", len(item))
 	}
-	return Collection{Boolean(containsEqual(coll, item[0]))}, nil
+	return boolColl(containsEqual(coll, item[0])), nil
 }
 
 func compareOp(op string, l, r Collection) (Collection, error) {
@@ -194,7 +194,7 @@ func compareOp(op string, l, r Collection) (Collection, error) {
 	case ">=":
 		res = cmp >= 0
 	}
-	return Collection{Boolean(res)}, nil
+	return boolColl(res), nil
 }
 
 // compareValues orders two single values: ok is false when the result is

@@ -28,6 +28,7 @@ func Parse(src string) (*Expression, error) {
 	if t := p.peek(); t.kind != tokEOF {
 		return nil, errAt(t.pos, "unexpected %q", t.text)
 	}
+	shareLiterals(root)
 	return &Expression{src: src, root: root}, nil
 }
 
@@ -454,4 +455,32 @@ func quoteString(s string) string {
 	}
 	b.WriteByte('\'')
 	return b.String()
+}
+
+// shareLiterals precomputes the one-item collection of every literal so
+// evaluation does not allocate it each time.
+func shareLiterals(e expr) {
+	switch x := e.(type) {
+	case *literalExpr:
+		x.coll = Collection{x.val}
+	case *parenExpr:
+		shareLiterals(x.inner)
+	case *funcExpr:
+		for _, a := range x.args {
+			shareLiterals(a)
+		}
+	case *dotExpr:
+		shareLiterals(x.left)
+		shareLiterals(x.right)
+	case *indexExpr:
+		shareLiterals(x.left)
+		shareLiterals(x.index)
+	case *unaryExpr:
+		shareLiterals(x.operand)
+	case *binaryExpr:
+		shareLiterals(x.left)
+		shareLiterals(x.right)
+	case *typeOpExpr:
+		shareLiterals(x.left)
+	}
 }

@@ -189,3 +189,17 @@ func quantityFromNode(n *Node) (*Quantity, bool) {
 	}
 	return &Quantity{Value: d, Unit: unit}, true
 }
+
+// Shared one-item boolean results: evaluation results are never modified
+// in place, so they need no allocation.
+var (
+	collTrue  = Collection{Boolean(true)}
+	collFalse = Collection{Boolean(false)}
+)
+
+func boolColl(b bool) Collection {
+	if b {
+		return collTrue[:1:1]
+	}
+	return collFalse[:1:1]
+}

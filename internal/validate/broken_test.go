@@ -122,10 +122,10 @@ func TestBrokenResources(t *testing.T) {
 		{"contained wrong target", contained(`{"resourceType":"Medication","id":"m1"}`, "#m1"), "invalid", "Patient.generalPractitioner[0].reference", "Medication"},
 		// contained resources (dom-2 .. dom-5)
 		{"contained not referenced", patient(`"contained":[{"resourceType":"Organization","id":"o1","name":"x"}]`), "invariant", "Patient.contained[0]", "dom-3"},
-		{"nested contained", contained(`{"resourceType":"Organization","id":"o1","contained":[{"resourceType":"Organization","id":"o2","name":"y"}]}`, "#o1"), "invariant", "Patient.contained[0].contained", "dom-2"},
-		{"contained with versionId", contained(`{"resourceType":"Organization","id":"o1","meta":{"versionId":"1"}}`, "#o1"), "invariant", "Patient.contained[0].meta", "dom-4"},
-		{"contained with security", contained(`{"resourceType":"Organization","id":"o1","meta":{"security":[{"code":"R"}]}}`, "#o1"), "invariant", "Patient.contained[0].meta.security", "dom-5"},
-		{"contained invalid inside", contained(`{"resourceType":"Organization","id":"o1","active":"yes"}`, "#o1"), "value", "Patient.contained[0].active", "boolean"},
+		{"nested contained", contained(`{"resourceType":"Organization","id":"o1","name":"x","contained":[{"resourceType":"Organization","id":"o2","name":"y"}]}`, "#o1"), "invariant", "Patient.contained[0].contained", "dom-2"},
+		{"contained with versionId", contained(`{"resourceType":"Organization","id":"o1","name":"x","meta":{"versionId":"1"}}`, "#o1"), "invariant", "Patient.contained[0].meta", "dom-4"},
+		{"contained with security", contained(`{"resourceType":"Organization","id":"o1","name":"x","meta":{"security":[{"code":"R"}]}}`, "#o1"), "invariant", "Patient.contained[0].meta.security", "dom-5"},
+		{"contained invalid inside", contained(`{"resourceType":"Organization","id":"o1","name":"x","active":"yes"}`, "#o1"), "value", "Patient.contained[0].active", "boolean"},
 		// Bundle entries
 		{"bundle entry invalid", `{"resourceType":"Bundle","type":"collection","entry":[{"resource":` + patientJSON + `},{"resource":` +
 			replace(t, patientJSON, `"gender":"male"`, `"gender":5`) + `}]}`, "value", "Bundle.entry[1].resource.gender", ""},
@@ -137,6 +137,19 @@ func TestBrokenResources(t *testing.T) {
 		// extensions
 		{"extension with value and extensions", patient(`"extension":[{"url":"http://x.org/e","valueString":"x","extension":[{"url":"a","valueString":"y"}]}]`), "invariant", "Patient.extension[0]", "ext-1"},
 		{"extension with nothing", patient(`"extension":[{"url":"http://x.org/e"}]`), "invariant", "Patient.extension[0]", "ext-1"},
+		// invariants evaluated with FHIRPath
+		{"pat-1 contact without details", patient(`"contact":[{"gender":"female"}]`), "invariant", "Patient.contact[0]", "pat-1"},
+		{"obs-6 dataAbsentReason with value", replace(t, observationJSON, `"status":"final"`, `"status":"final","dataAbsentReason":{"text":"x"}`), "invariant", "Observation", "obs-6"},
+		{"qty-3 code without system", replace(t, observationJSON, `,"system":"http://unitsofmeasure.org"`, ``), "invariant", "Observation.value.ofType(Quantity)", "qty-3"},
+		{"per-1 period end before start", patient(`"identifier":[{"value":"1","period":{"start":"2020-02-01","end":"2020-01-01"}}]`), "invariant", "Patient.identifier[0].period", "per-1"},
+		{"bdl-7 duplicate fullUrl", `{"resourceType":"Bundle","type":"collection","entry":[` +
+			`{"fullUrl":"http://x.org/Patient/p1","resource":` + patientJSON + `},{"fullUrl":"http://x.org/Patient/p1","resource":` + patientJSON + `}]}`,
+			"invariant", "Bundle", "bdl-7"},
+		{"bdl-3 transaction entry without request", `{"resourceType":"Bundle","type":"transaction","entry":[{"resource":` + patientJSON + `}]}`,
+			"invariant", "Bundle", "bdl-3"},
+		{"que-7 exists with non-boolean answer", `{"resourceType":"Questionnaire",` + narrative + `,"status":"draft","item":[{"linkId":"1","type":"boolean"},` +
+			`{"linkId":"2","type":"string","enableWhen":[{"question":"1","operator":"exists","answerString":"x"}]}]}`,
+			"invariant", "Questionnaire.item[1].enableWhen[0]", "que-7"},
 	}
 	if len(cases) < 40 {
 		t.Fatalf("only %d cases", len(cases))

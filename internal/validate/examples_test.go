@@ -17,6 +17,8 @@ var knownDefects = map[string]struct{ code, diag string }{
 	// Questionnaire.item.linkId is 1..1, but the display items nested at the
 	// third level of this generated questionnaire have none.
 	"bundle-questionnaire.json": {"required", "Questionnaire.item.linkId: minimum required = 1"},
+	// csd-1: the code "chol-mass" is defined twice (the spec's copy says chol-mmol first).
+	"codesystem-example.json": {"invariant", "csd-1: Within a code system definition, all the codes SHALL be unique"},
 	// DeviceMetric.parent is Reference(Device); the example points to a DeviceDefinition.
 	"devicemetric-example.json": {"invalid", `"DeviceDefinition/dc102" points to a DeviceDefinition, but only Device`},
 	// DeviceUseStatement.reasonReference does not allow Procedure.
@@ -67,6 +69,7 @@ func TestOfficialExamples(t *testing.T) {
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) { checkExample(t, v, f) })
 	}
+	logEvalFailures(t)
 }
 
 // TestMoreExamples runs the 475 further official examples from the shared
@@ -84,5 +87,6 @@ func TestMoreExamples(t *testing.T) {
 			pass++
 		}
 	}
+	logEvalFailures(t)
 	t.Logf("examples-more: %d of %d as expected (no errors, or exactly their known defect)", pass, len(files))
 }

@@ -58,4 +58,5 @@ func TestSyntheaBundles(t *testing.T) {
 		}
 		t.Logf("%s: %d of %d bundles without errors", set, len(files)-bad, len(files))
 	}
+	logEvalFailures(t)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sen-emr/sen/internal/fhir"
 	"github.com/sen-emr/sen/internal/fhir/r4"
+	"github.com/sen-emr/sen/internal/fhirpath"
 )
 
 // Validator checks resources against the R4 base definitions. It is built
@@ -17,6 +18,7 @@ import (
 // concurrent use by any number of goroutines.
 type Validator struct {
 	schema     *schema
+	fpModel    fhirpath.Model
 	invariants bool
 	// onEvalError is told about invariants whose expression could not be
 	// parsed or evaluated; such invariants are never reported as violated.
@@ -40,7 +42,7 @@ func WithEvalErrorHandler(fn func(key, expression string, err error)) Option {
 // New returns a Validator for the model m. FHIRPath invariants are
 // evaluated unless WithoutInvariants is given.
 func New(m *r4.Model, opts ...Option) *Validator {
-	v := &Validator{schema: compileSchema(m), invariants: true}
+	v := &Validator{schema: compileSchema(m), fpModel: fhirpath.R4(m), invariants: true}
 	for _, o := range opts {
 		o(v)
 	}

@@ -2,6 +2,8 @@ package synth
 
 import (
 	"encoding/json"
+
+	"github.com/sen-emr/sen/internal/vn"
 	"strings"
 	"testing"
 	"time"
@@ -104,6 +106,24 @@ func TestResourcesAreConsistent(t *testing.T) {
 		var r res
 		if err := json.Unmarshal(b, &r); err != nil {
 			return err
+		}
+		if r.ResourceType == "Patient" || r.ResourceType == "Organization" {
+			var withAddr struct {
+				Address []map[string]any `json:"address"`
+			}
+			if err := json.Unmarshal(b, &withAddr); err != nil {
+				return err
+			}
+			for _, a := range withAddr.Address {
+				if a["city"] == nil {
+					continue // central and provincial hospitals: province only
+				}
+				for _, pr := range vn.ValidateAddress(a) {
+					if pr.Severity == vn.SeverityError {
+						t.Errorf("%s/%s address: %v", r.ResourceType, r.ID, pr)
+					}
+				}
+			}
 		}
 		key := r.ResourceType + "/" + r.ID
 		if _, dup := ids[key]; dup {

@@ -62,6 +62,9 @@ type Value struct {
 	// token: System/Code with HasSystem distinguishing "|code" (no system) from "code" (any system).
 	System, Code string
 	HasSystem    bool
+	// token :of-type (type-system|type-code|value): the identifier type in
+	// TypeSystem/TypeCode and the identifier value in Code.
+	TypeSystem, TypeCode string
 
 	// reference: Type/ID or URL.
 	RefType, RefID, RefURL string
@@ -72,6 +75,11 @@ type Value struct {
 	// number/quantity: Number and the implicit precision range; quantity unit.
 	Number, NumLow, NumHigh float64
 	UnitSystem, UnitCode    string
+	// quantity with a UCUM unit: the value and its range in canonical units,
+	// to compare with Entry.Canonical when the CanonicalCodes are equal.
+	Canonical, CanonicalLow, CanonicalHigh float64
+	CanonicalCode                          string
+	HasCanonical                           bool
 
 	// string/uri: Norm is Normalize(Raw).
 	Norm string

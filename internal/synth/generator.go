@@ -79,21 +79,41 @@ func (g *Generator) Run(emit func(resourceJSON []byte) error) error {
 // bundles resolve. Load the bundles in the order emitted.
 func (g *Generator) Bundles(emit func(bundle []byte) error) error {
 	return g.each(func(n int, res []renderedResource) error {
-		b := bundle{ResourceType: "Bundle", ID: newID(g.cfg.Seed, 1<<50, uint64(n)), Type: "transaction", Meta: synthMeta()}
-		b.Entry = make([]bundleEntry, len(res))
-		for i, r := range res {
-			b.Entry[i] = bundleEntry{
-				FullURL:  "urn:uuid:" + r.id,
-				Resource: json.RawMessage(r.json),
-				Request:  bundleRequest{Method: "PUT", URL: r.typ + "/" + r.id},
-			}
-		}
-		out, err := json.Marshal(b)
-		if err != nil {
-			return fmt.Errorf("synth: marshal bundle %d: %w", n, err)
-		}
-		return emit(out)
+		return emit(g.bundleJSON(n, res))
 	})
+}
+
+// bundleJSON writes the transaction Bundle directly: the entries are
+// already valid compact JSON, and re-encoding them through encoding/json
+// (which re-validates json.RawMessage) would double the cost.
+func (g *Generator) bundleJSON(n int, res []renderedResource) []byte {
+	size := 512
+	for _, r := range res {
+		size += len(r.json) + 2*len(r.id) + len(r.typ) + 80
+	}
+	b := make([]byte, 0, size)
+	b = append(b, `{"resourceType":"Bundle","id":"`...)
+	b = append(b, newID(g.cfg.Seed, 1<<50, uint64(n))...)
+	meta, _ := json.Marshal(synthMeta())
+	b = append(b, `","meta":`...)
+	b = append(b, meta...)
+	b = append(b, `,"type":"transaction","entry":[`...)
+	for i, r := range res {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		// Ids are UUIDs and types are resource names: no escaping needed.
+		b = append(b, `{"fullUrl":"urn:uuid:`...)
+		b = append(b, r.id...)
+		b = append(b, `","resource":`...)
+		b = append(b, r.json...)
+		b = append(b, `,"request":{"method":"PUT","url":"`...)
+		b = append(b, r.typ...)
+		b = append(b, '/')
+		b = append(b, r.id...)
+		b = append(b, `"}}`...)
+	}
+	return append(b, "]}"...)
 }
 
 // GroundTruth returns the simulated adherence truth of every patient with
@@ -111,25 +131,6 @@ func (g *Generator) GroundTruth() ([]Truth, error) {
 		}
 	}
 	return out, nil
-}
-
-type bundle struct {
-	ResourceType string        `json:"resourceType"`
-	ID           string        `json:"id"`
-	Meta         *meta         `json:"meta,omitempty"`
-	Type         string        `json:"type"`
-	Entry        []bundleEntry `json:"entry"`
-}
-
-type bundleEntry struct {
-	FullURL  string          `json:"fullUrl"`
-	Resource json.RawMessage `json:"resource"`
-	Request  bundleRequest   `json:"request"`
-}
-
-type bundleRequest struct {
-	Method string `json:"method"`
-	URL    string `json:"url"`
 }
 
 type renderedResource struct {

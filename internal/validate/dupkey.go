@@ -9,11 +9,14 @@ import (
 // same property twice, which encoding/json silently accepts (the last one
 // wins) but FHIR JSON forbids (https://hl7.org/fhir/R4/json.html). It returns
 // a description of the first duplicate, or "".
-func duplicateKey(b []byte) string {
+func duplicateKey(body []byte) string {
+	// Keys are compared as substrings of one string copy of the body, so
+	// that recording them allocates nothing.
+	b := string(body)
 	type frame struct {
 		obj       bool
 		expectKey bool
-		keys      []string
+		keys      []string        // substrings of b: no copy
 		set       map[string]bool // once keys grows large, to stay linear
 	}
 	var stack []frame
@@ -46,10 +49,10 @@ func duplicateKey(b []byte) string {
 			top := &stack[n-1]
 			top.expectKey = false
 			end := min(i, len(b)-1)
-			key := string(b[start+1 : end])
+			key := b[start+1 : end]
 			if escaped {
 				var s string
-				if json.Unmarshal(b[start:end+1], &s) == nil {
+				if json.Unmarshal(body[start:end+1], &s) == nil {
 					key = s
 				}
 			}

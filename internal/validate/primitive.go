@@ -71,11 +71,14 @@ func primitives() map[string]*primitive {
 		str("string", "", checkString),
 		str("markdown", "", checkString),
 		str("xhtml", "", checkXHTML),
-		str("code", `[^\s]+(\s[^\s]+)*`, checkString),
-		str("id", `[A-Za-z0-9\-\.]{1,64}`, nil),
-		str("uri", `\S*`, checkString),
-		str("url", `\S*`, checkString),
-		str("canonical", `\S*`, checkString),
+		// code, id and the uri family are checked by loops equivalent to
+		// their regexes: they are the most frequent primitives, and the
+		// loops are several times faster.
+		str("code", "", checkCode),
+		str("id", "", checkID),
+		str("uri", "", checkURI),
+		str("url", "", checkURI),
+		str("canonical", "", checkURI),
 		str("oid", `urn:oid:[0-2](\.(0|[1-9][0-9]*))+`, nil),
 		str("uuid", `urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`, nil),
 		str("base64Binary", "", checkBase64),
@@ -160,6 +163,47 @@ func checkString(s string) string {
 		return "must not be only whitespace"
 	}
 	return ""
+}
+
+// isSpace is \s of the spec's regexes (RE2: [\t\n\f\r ]).
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+
+// checkCode is the regex [^\s]+(\s[^\s]+)*: no leading, trailing or
+// doubled whitespace.
+func checkCode(s string) string {
+	if isSpace(s[0]) || isSpace(s[len(s)-1]) {
+		return "is not a valid code (" + quote(s) + " has leading or trailing whitespace)"
+	}
+	for i := 1; i < len(s); i++ {
+		if isSpace(s[i]) && isSpace(s[i-1]) {
+			return "is not a valid code (" + quote(s) + " has consecutive whitespace)"
+		}
+	}
+	return checkString(s)
+}
+
+// checkID is the regex [A-Za-z0-9\-\.]{1,64}.
+func checkID(s string) string {
+	if len(s) > 64 {
+		return "is not a valid id (" + quote(s) + " is longer than 64 characters)"
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
+			return "is not a valid id (" + quote(s) + ")"
+		}
+	}
+	return ""
+}
+
+// checkURI is the regex \S* (no whitespace) plus the string rules.
+func checkURI(s string) string {
+	for i := 0; i < len(s); i++ {
+		if isSpace(s[i]) {
+			return "is not a valid uri (" + quote(s) + " contains whitespace)"
+		}
+	}
+	return checkString(s)
 }
 
 func intRange(lo int64) func(string) string {

@@ -97,3 +97,19 @@ func TestEveryIssueLocated(t *testing.T) {
 		}
 	}
 }
+
+// TestConstraintsParse: every error-severity invariant of the R4
+// definitions that FHIRPath evaluates parses.
+func TestConstraintsParse(t *testing.T) {
+	v := testValidator(t)
+	var failed []string
+	for _, c := range v.schema.exprs {
+		if c.expr == nil {
+			failed = append(failed, c.Key+": "+c.Expression)
+		}
+	}
+	if len(v.schema.exprs) < 150 || len(failed) > 0 {
+		t.Errorf("%d constraints, %d do not parse: %v", len(v.schema.exprs), len(failed), failed)
+	}
+	t.Logf("%d constraints parsed", len(v.schema.exprs))
+}

@@ -105,6 +105,9 @@ func TestBrokenResources(t *testing.T) {
 		{"twin of unknown element", patient(`"_foo":{"id":"a"}`), "structure", "Patient._foo", "unknown element"},
 		{"twin of complex element", patient(`"_name":[{"id":"a"}]`), "structure", "Patient._name", "unknown element"},
 		{"unknown element in twin", patient(`"_birthDate":{"value":"x"}`), "structure", "Patient.birthDate.value", "unknown element"},
+		{"string over 1 MB", replace(t, patientJSON, `"family":"Nguyen"`, `"family":"`+strings.Repeat("a", maxStringBytes+1)+`"`), "value", "Patient.name[0].family", "1 MB"},
+		{"resource id twin not an object", patient(`"_id":"x"`), "structure", "Patient.id", "JSON object"},
+		{"Element.id twin", patient(`"identifier":[{"value":"1","_id":{"id":"x"}}]`), "structure", "Patient.identifier[0]._id", "unknown element"},
 		// bindings
 		{"code not in value set", replace(t, patientJSON, `"gender":"male"`, `"gender":"man"`), "code-invalid", "Patient.gender", "administrative-gender"},
 		{"status not in value set", replace(t, observationJSON, `"status":"final"`, `"status":"done"`), "code-invalid", "Observation.status", "observation-status"},

@@ -184,14 +184,15 @@ func (s *schema) fill(n *node, path string, td *r4.TypeDef, byParent map[string]
 				if t == "" {
 					t = "string"
 				}
-				if td.Kind == r4.KindResource && e.Name == "id" && path == strings.SplitN(e.Path, ".", 2)[0] {
-					t = "id" // Resource.id is a System.String in R4 but an id in JSON
-				}
+			}
+			resourceID := td.Kind == r4.KindResource && e.Name == "id" && path == strings.SplitN(e.Path, ".", 2)[0]
+			if resourceID {
+				t = "id" // Resource.id is a System.String in R4 but an id in JSON
 			}
 			f := s.newField(e, info, e.Name, t)
-			if strings.HasPrefix(e.Types[0], "System.") {
-				f.noTwin = true
-			}
+			// Element.id and Extension.url are attributes in XML and cannot
+			// carry extensions; Resource.id is a primitive that can (_id).
+			f.noTwin = strings.HasPrefix(e.Types[0], "System.") && !resourceID
 			s.typeField(f)
 			n.add(f)
 		}

@@ -58,9 +58,9 @@ func (v *Validator) evalError(key, expr string, err error) {
 	}
 }
 
-// Validate checks one resource given as JSON and returns every problem found,
-// errors first in document order; an empty result means the resource is
-// valid. Warnings (severity "warning", e.g. dom-6 "should have narrative")
+// Validate checks one resource given as JSON and returns every problem found
+// (in a stable order: each object's properties by name, then the FHIRPath
+// invariants); an empty result means the resource is valid. Warnings (severity "warning", e.g. dom-6 "should have narrative")
 // do not make a resource invalid: use HasErrors.
 func (v *Validator) Validate(body []byte) []fhir.Issue {
 	val, iss := decode(body)

@@ -1,8 +1,6 @@
 package search
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -219,11 +217,15 @@ func (r *resource) node() fhirpath.Value {
 // for a body that is not a JSON object of that type; KindInvalid with the
 // parameter named if an expression cannot be evaluated on it.
 func (ix *Indexer) Index(resourceType string, body []byte) (Indexed, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var root map[string]any
-	if err := dec.Decode(&root); err != nil {
-		return Indexed{}, &fhir.Error{Kind: fhir.KindInvalid, Msg: "resource body is not a JSON object", Err: err}
+	// fhirpath's decoder builds the same tree as encoding/json with
+	// UseNumber, several times faster.
+	v, err := fhirpath.DecodeJSON(body)
+	if err != nil {
+		return Indexed{}, &fhir.Error{Kind: fhir.KindInvalid, Msg: "resource body is not valid JSON", Err: err}
+	}
+	root, ok := v.Raw().(map[string]any)
+	if !ok {
+		return Indexed{}, fhir.Errorf(fhir.KindInvalid, "resource body is not a JSON object")
 	}
 	return ix.IndexValue(resourceType, root)
 }
@@ -247,7 +249,9 @@ func (ix *Indexer) IndexValue(resourceType string, root map[string]any) (idx Ind
 	}()
 	res := &resource{root: item{v: root, t: resourceType}}
 	var items, compItems []item
-	entries := make([]Entry, 0, 4*len(params))
+	// Most parameters find nothing: a small start capacity avoids zeroing
+	// a large Entry array per resource.
+	entries := make([]Entry, 0, 16)
 	for _, c := range params {
 		items, err = ix.run(c.ev, res.root, true, res, items[:0])
 		if err != nil {

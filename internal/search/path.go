@@ -38,6 +38,14 @@ type step struct {
 	kind  stepKind
 	name  string // member name, type name, or where field
 	value string // where literal
+	// keys are the JSON properties a member step reads, resolved from the
+	// model at compile time for each parent type the path can be at;
+	// values of other types (contained resources) take the dynamic route.
+	keys []memberKey
+}
+
+type memberKey struct {
+	parent, key, typ string
 }
 
 // compilePath turns one union branch into a path, relative to a resource
@@ -45,12 +53,61 @@ type step struct {
 // caller then falls back to FHIRPath); skip is true when the branch
 // starts with another resource type and so never matches resType.
 func compilePath(m *r4.Model, resType, src string) (p path, skip, ok bool) {
+	p, skip, ok = compileSteps(m, resType, src)
+	if ok && !skip && resType != "" {
+		p.resolveKeys(m, resType)
+	}
+	return p, skip, ok
+}
+
+// resolveKeys precomputes, for each member step, the JSON keys to read
+// from every type the path can be at (choice elements expand to one key
+// per allowed type).
+func (p *path) resolveKeys(m *r4.Model, resType string) {
+	types := []string{resType}
+	for i := range p.steps {
+		st := &p.steps[i]
+		switch st.kind {
+		case stepMember:
+			var next []string
+			for _, t := range types {
+				if _, ct, ok := m.Child(t, st.name); ok {
+					st.keys = append(st.keys, memberKey{t, st.name, ct})
+					next = append(next, ct)
+					continue
+				}
+				if el := choiceElement(m, t, st.name); el != nil {
+					for _, ty := range el.Types {
+						key := st.name + upperFirst(ty)
+						_, ct, ok := m.Child(t, key)
+						if !ok {
+							ct = ty
+						}
+						st.keys = append(st.keys, memberKey{t, key, ct})
+						next = append(next, ct)
+					}
+				}
+			}
+			types = next
+		case stepAs:
+			var next []string
+			for _, t := range types {
+				if isA(m, t, st.name) {
+					next = append(next, t)
+				}
+			}
+			types = next
+		}
+	}
+}
+
+func compileSteps(m *r4.Model, resType, src string) (p path, skip, ok bool) {
 	src = strings.TrimSpace(src)
 	// "(X as T)" is the R4 spelling of X.as(T).
 	if strings.HasPrefix(src, "(") && strings.HasSuffix(src, ")") && matchingParen(src, 0) == len(src)-1 {
 		inner := strings.TrimSpace(src[1 : len(src)-1])
 		if i := strings.LastIndex(inner, " as "); i > 0 {
-			p, skip, ok = compilePath(m, resType, inner[:i])
+			p, skip, ok = compileSteps(m, resType, inner[:i])
 			if !ok || skip {
 				return p, skip, ok
 			}
@@ -61,13 +118,13 @@ func compilePath(m *r4.Model, resType, src string) (p path, skip, ok bool) {
 			p.steps = append(p.steps, step{kind: stepAs, name: t})
 			return p, false, true
 		}
-		return compilePath(m, resType, inner)
+		return compileSteps(m, resType, inner)
 	}
 	// "(X as T).rest": compile the parenthesised head, then the rest.
 	if strings.HasPrefix(src, "(") {
 		end := matchingParen(src, 0)
 		if end > 0 && end+1 < len(src) && src[end+1] == '.' {
-			p, skip, ok = compilePath(m, resType, src[:end+1])
+			p, skip, ok = compileSteps(m, resType, src[:end+1])
 			if !ok || skip {
 				return p, skip, ok
 			}
@@ -149,7 +206,7 @@ func (p path) eval(m *r4.Model, root item, out []item) []item {
 		switch st.kind {
 		case stepMember:
 			for _, it := range cur {
-				next = member(m, it, st.name, next)
+				next = st.member(m, it, next)
 			}
 		case stepAs:
 			for _, it := range cur {
@@ -183,6 +240,30 @@ func (p path) eval(m *r4.Model, root item, out []item) []item {
 		}
 	}
 	return append(out, cur...)
+}
+
+// member reads the step's property from it through the precomputed keys,
+// or dynamically when it's type was not foreseen.
+func (st *step) member(m *r4.Model, it item, out []item) []item {
+	obj, ok := it.v.(map[string]any)
+	if !ok {
+		return out
+	}
+	known := false
+	for i := range st.keys {
+		k := &st.keys[i]
+		if k.parent != it.t {
+			continue
+		}
+		known = true
+		if v, ok := obj[k.key]; ok {
+			out = appendValues(out, v, k.typ)
+		}
+	}
+	if known {
+		return out
+	}
+	return member(m, it, st.name, out)
 }
 
 // member appends the values of property name of it, expanding arrays and

@@ -38,8 +38,11 @@ func Canonical(value float64, unit string) (float64, string, error) {
 	if err != nil {
 		return 0, "", err
 	}
-	// The micro sign is not UCUM, but it is what people type for "u".
-	unit = strings.NewReplacer("\u00b5", "u", "\u03bc", "u").Replace(strings.TrimSpace(unit))
+	unit = strings.TrimSpace(unit)
+	if strings.ContainsAny(unit, "\u00b5\u03bc") {
+		// The micro sign is not UCUM, but it is what people type for "u".
+		unit = strings.ReplaceAll(strings.ReplaceAll(unit, "\u00b5", "u"), "\u03bc", "u")
+	}
 	if unit == "" {
 		return value, "1", nil
 	}
@@ -48,6 +51,9 @@ func Canonical(value float64, unit string) (float64, string, error) {
 	}
 	if len(unit) > 256 {
 		return 0, "", fmt.Errorf("%w: unit longer than 256 characters", ErrSyntax)
+	}
+	if d, ok := t.resolved[unit]; ok && !d.special {
+		return value * d.factor, d.code(), nil // a plain atom: kg, mL is not one, L is
 	}
 	d, err := t.parse(unit, 0)
 	if err != nil {

@@ -41,3 +41,15 @@ func BenchmarkValidateSyntheaBundle(b *testing.B) {
 	body := readBzip2(b, filepath.Join(shared, "fhir", "synthea", "057aa36e-b892-9964-75b9-ffb46b097e34.json.bz2"))
 	benchValidate(b, body)
 }
+
+// BenchmarkValidatePatientStructural is BenchmarkValidatePatient without the
+// FHIRPath invariants, to show what they cost.
+func BenchmarkValidatePatientStructural(b *testing.B) {
+	v := New(testValidator(b).schema.model, WithoutInvariants())
+	body := readFixture(b, "patient.json")
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		v.Validate(body)
+	}
+}

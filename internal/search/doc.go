@@ -1,9 +1,21 @@
 // Package search owns FHIR search semantics that do not depend on a
-// database: extracting typed index entries from a resource by evaluating the
-// official SearchParameter FHIRPath expressions (index.go and one file per
-// parameter type), parsing a search request into a Query, and the string
-// normalisation that makes search case- and diacritic-insensitive.
+// database (https://hl7.org/fhir/R4/search.html):
 //
-// Storage backends translate a Query into their own SQL; this package must
-// not import any storage, HTTP or clinical package.
+//   - extraction (index.go, path.go and one file per parameter type:
+//     token.go, string.go, reference.go, date.go, number.go, composite.go):
+//     an Indexer evaluates the official R4 SearchParameter expressions on a
+//     resource and turns the values into typed Entries plus the Patient
+//     compartments the resource belongs to. Simple expressions run as
+//     precompiled paths over the decoded JSON; the rest through fhirpath.
+//     Not extracted: _lastUpdated (the store's own column) and the special
+//     parameters near, _text, _content and _query (Indexer.Skipped);
+//   - query parsing (parse.go, values.go, result.go, escape.go): ParseQuery
+//     turns request parameters into a Query (entry.go and query.go hold the
+//     shared types);
+//   - Normalize, the case- and diacritic-folding used by string search.
+//
+// Storage backends translate a Query into their own SQL. This package may
+// import internal/fhir, internal/fhir/r4, internal/fhirpath, internal/vn
+// and internal/ucum; it must not import any storage, HTTP or clinical
+// package.
 package search

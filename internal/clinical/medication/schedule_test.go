@@ -336,4 +336,3 @@ func TestPRNLimits(t *testing.T) {
 		t.Error("maxDosePerPeriod without denominator: no error")
 	}
 }
-

@@ -1,0 +1,171 @@
+package view
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/sen-emr/sen/internal/fhirpath"
+)
+
+// suiteFile is the format of the SQL-on-FHIR v2 test files
+// (https://github.com/FHIR/sql-on-fhir-v2/tree/master/tests).
+type suiteFile struct {
+	Title     string            `json:"title"`
+	Resources []json.RawMessage `json:"resources"`
+	Tests     []suiteTest       `json:"tests"`
+}
+
+type suiteTest struct {
+	Title         string          `json:"title"`
+	View          json.RawMessage `json:"view"`
+	Expect        []any           `json:"expect"`
+	ExpectColumns []string        `json:"expectColumns"`
+	ExpectError   bool            `json:"expectError"`
+}
+
+// TestSuite runs every test of every file in testdata/sof (the official
+// suite) and testdata/cases (Sen's additions). Rows are compared as a
+// multiset: the specification does not promise an order.
+func TestSuite(t *testing.T) {
+	files, err := filepath.Glob("testdata/sof/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, _ := filepath.Glob("testdata/cases/*.json")
+	files = append(files, more...)
+	if len(files) == 0 {
+		t.Fatal("no test files in testdata")
+	}
+	total := 0
+	for _, file := range files {
+		var sf suiteFile
+		readJSON(t, file, &sf)
+		resources := decodeResources(t, sf.Resources)
+		for _, tc := range sf.Tests {
+			total++
+			name := strings.TrimSuffix(filepath.Base(file), ".json") + "/" + tc.Title
+			t.Run(name, func(t *testing.T) { runSuiteTest(t, tc, resources) })
+		}
+	}
+	t.Logf("%d tests in %d files", total, len(files))
+}
+
+func runSuiteTest(t *testing.T, tc suiteTest, resources []fhirpath.Value) {
+	t.Helper()
+	got, cols, err := runView(tc.View, resources)
+	if tc.ExpectError {
+		if err == nil {
+			t.Fatalf("want an error, got columns %v rows %v", cols, got)
+		}
+		t.Logf("error (expected): %v", err)
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tc.ExpectColumns != nil && !reflect.DeepEqual(cols, tc.ExpectColumns) {
+		t.Errorf("columns: got %v, want %v", cols, tc.ExpectColumns)
+	}
+	if tc.Expect == nil {
+		return
+	}
+	want := canonicalRows(t, tc.Expect)
+	gotRows := canonicalRows(t, got)
+	if !reflect.DeepEqual(gotRows, want) {
+		t.Errorf("rows:\n got %s\nwant %s", strings.Join(gotRows, "\n     "), strings.Join(want, "\n     "))
+	}
+}
+
+// runView compiles a view and evaluates it over the resources, returning
+// each row as a name -> value object.
+func runView(viewJSON []byte, resources []fhirpath.Value) ([]any, []string, error) {
+	v, err := Compile(viewJSON)
+	if err != nil {
+		return nil, nil, err
+	}
+	var names []string
+	for _, c := range v.Columns() {
+		names = append(names, c.Name)
+	}
+	var rows []any
+	for _, res := range resources {
+		err := v.Eval(res, func(row []any) error {
+			obj := make(map[string]any, len(row))
+			for i, val := range row {
+				obj[names[i]] = val
+			}
+			rows = append(rows, obj)
+			return nil
+		})
+		if err != nil {
+			return rows, names, err
+		}
+	}
+	return rows, names, nil
+}
+
+// canonicalRows renders rows as sorted canonical JSON, with every number
+// as a float64 so that 1, 1.0 and "1.0"-as-json.Number compare equal.
+func canonicalRows(tb testing.TB, rows []any) []string {
+	tb.Helper()
+	out := make([]string, 0, len(rows))
+	for _, r := range rows {
+		b, err := json.Marshal(r)
+		if err != nil {
+			tb.Fatalf("marshal row %v: %v", r, err)
+		}
+		var generic any
+		if err := json.Unmarshal(b, &generic); err != nil {
+			tb.Fatalf("unmarshal row %s: %v", b, err)
+		}
+		b, _ = json.Marshal(generic)
+		out = append(out, string(b))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func decodeResources(tb testing.TB, raws []json.RawMessage) []fhirpath.Value {
+	tb.Helper()
+	out := make([]fhirpath.Value, len(raws))
+	for i, raw := range raws {
+		v, err := fhirpath.DecodeJSON(raw)
+		if err != nil {
+			tb.Fatalf("resource %d: %v", i, err)
+		}
+		out[i] = v
+	}
+	return out
+}
+
+func readJSON(tb testing.TB, path string, v any) {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		tb.Fatalf("%s: %v", path, err)
+	}
+}
+
+// requireShared returns the path of the shared data folder, skipping the
+// test when it is absent, or failing when SEN_REQUIRE_ALL=1 (CI).
+func requireShared(tb testing.TB) string {
+	tb.Helper()
+	dir := filepath.Join("..", "..", "..", "shared")
+	if _, err := os.Stat(dir); err != nil {
+		msg := fmt.Sprintf("shared data not found at %s: %v", dir, err)
+		if os.Getenv("SEN_REQUIRE_ALL") == "1" {
+			tb.Fatal(msg)
+		}
+		tb.Skip(msg)
+	}
+	return dir
+}

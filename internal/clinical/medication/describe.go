@@ -368,7 +368,7 @@ func whenText(r *Repeat, l lang) []string {
 func eventText(code string, l lang) string {
 	texts := map[string][2]string{
 		"HS": {"trước khi ngủ", "at bedtime"}, "WAKE": {"khi thức dậy", "on waking"},
-		"PHS": {"sau khi ngủ dậy", "after sleep"},
+		"PHS":  {"sau khi ngủ dậy", "after sleep"},
 		"MORN": {"buổi sáng", "in the morning"}, "MORN.early": {"sáng sớm", "early in the morning"}, "MORN.late": {"cuối buổi sáng", "late in the morning"},
 		"NOON": {"buổi trưa", "at noon"},
 		"AFT":  {"buổi chiều", "in the afternoon"}, "AFT.early": {"đầu giờ chiều", "early in the afternoon"}, "AFT.late": {"cuối buổi chiều", "late in the afternoon"},

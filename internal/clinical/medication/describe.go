@@ -150,8 +150,16 @@ func verb(d Dosage, unit string, l lang) string {
 	return pick("Uống", "Take")
 }
 
-var weekdayVI = map[string]string{"mon": "thứ Hai", "tue": "thứ Ba", "wed": "thứ Tư", "thu": "thứ Năm", "fri": "thứ Sáu", "sat": "thứ Bảy", "sun": "Chủ nhật"}
-var weekdayEN = map[string]string{"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday", "sat": "Saturday", "sun": "Sunday"}
+func weekdayName(code string, l lang) string {
+	wd, ok := weekdayOf(code)
+	if !ok {
+		return code
+	}
+	if l == vi {
+		return [...]string{"Chủ nhật", "thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy"}[wd]
+	}
+	return wd.String()
+}
 
 // list joins items as "a, b và c" / "a, b and c".
 func list(items []string, l lang) string {
@@ -227,11 +235,7 @@ func frequency(r *Repeat, l lang) []string {
 	awake := len(r.When) == 1 && r.When[0] == "WAKE" && (unit == "h" || unit == "min")
 	var days []string
 	for _, d := range r.DayOfWeek {
-		if l == vi {
-			days = append(days, weekdayVI[d])
-		} else {
-			days = append(days, weekdayEN[d])
-		}
+		days = append(days, weekdayName(d, l))
 	}
 	switch {
 	case unit == "h" || unit == "min" || unit == "s":

@@ -287,9 +287,14 @@ func (p *linePlan) setBounds(r *Repeat) error {
 	return nil
 }
 
-var weekdayCodes = map[string]time.Weekday{
-	"mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday, "thu": time.Thursday,
-	"fri": time.Friday, "sat": time.Saturday, "sun": time.Sunday,
+// weekdayOf maps a FHIR days-of-week code to its weekday.
+func weekdayOf(code string) (time.Weekday, bool) {
+	for i, c := range [...]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"} {
+		if c == code {
+			return time.Weekday(i), true
+		}
+	}
+	return 0, false
 }
 
 func (p *linePlan) setPattern(r *Repeat, hasTime bool) error {
@@ -320,7 +325,7 @@ func (p *linePlan) setPattern(r *Repeat, hasTime bool) error {
 		return fmt.Errorf("periodMax %v is below period %v", *r.PeriodMax, period)
 	}
 	for _, code := range r.DayOfWeek {
-		wd, ok := weekdayCodes[code]
+		wd, ok := weekdayOf(code)
 		if !ok {
 			return fmt.Errorf("unknown dayOfWeek %q", code)
 		}

@@ -166,7 +166,7 @@ type compiler struct {
 }
 
 func (c *compiler) parse(src string) (*fhirpath.Expression, error) {
-	e, err := fhirpath.Parse(src)
+	e, err := fhirpath.Parse(normalizeTypeNames(src))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", err, ErrInvalid)
 	}

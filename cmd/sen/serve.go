@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sen-emr/sen/internal/fhir/r4"
+	"github.com/sen-emr/sen/internal/rest"
+	"github.com/sen-emr/sen/internal/search"
+	"github.com/sen-emr/sen/internal/store"
+	"github.com/sen-emr/sen/internal/validate"
+)
+
+// serverFlags are the flags sen serve and sen demo share. Operators' scripts
+// depend on these names: keep them.
+type serverFlags struct {
+	addr         string
+	dataDir      string
+	db           string
+	maxBodyBytes int64
+	logFormat    string
+	shutdownWait time.Duration
+}
+
+func (f *serverFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port)")
+	cmd.Flags().StringVar(&f.dataDir, "data-dir", "./sen-data", "data directory (holds the SQLite database)")
+	cmd.Flags().StringVar(&f.db, "db", "sqlite", `database: "sqlite" (a file in --data-dir) or a postgres:// URL`)
+	cmd.Flags().Int64Var(&f.maxBodyBytes, "max-body-bytes", 16<<20, "largest accepted request body in bytes")
+	cmd.Flags().StringVar(&f.logFormat, "log-format", "text", `log format: "text" or "json"`)
+	cmd.Flags().DurationVar(&f.shutdownWait, "shutdown-timeout", 30*time.Second, "how long to drain requests on SIGINT/SIGTERM")
+}
+
+func newServeCmd() *cobra.Command {
+	var f serverFlags
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the FHIR API at /fhir",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			log, err := newLogger(f.logFormat)
+			if err != nil {
+				return err
+			}
+			app, err := openApp(cmd.Context(), &f, log)
+			if err != nil {
+				return err
+			}
+			defer app.close()
+			return app.serve(cmd.Context(), cmd.OutOrStdout(), nil)
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+func newLogger(format string) (*slog.Logger, error) {
+	switch format {
+	case "text", "":
+		return slog.New(slog.NewTextHandler(os.Stderr, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(os.Stderr, nil)), nil
+	}
+	return nil, fmt.Errorf("--log-format: want text or json, got %q", format)
+}
+
+// app is a running Sen: its store and the handler serving it.
+type app struct {
+	flags   *serverFlags
+	log     *slog.Logger
+	store   store.Store
+	handler http.Handler
+	indexer *search.Indexer
+}
+
+func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error) {
+	model := r4.Load()
+	ix, err := search.NewIndexer(model)
+	if err != nil {
+		return nil, fmt.Errorf("search indexer: %w", err)
+	}
+	st, err := openStore(ctx, f.db, f.dataDir)
+	if err != nil {
+		return nil, err
+	}
+	h := rest.New(rest.Config{
+		Store:   st,
+		Indexer: ix,
+		Parser: rest.QueryParserFunc(func(typ string, params url.Values, strict bool) (*search.Query, error) {
+			return search.ParseQuery(model, typ, params, strict)
+		}),
+		Validator:    validate.New(model),
+		Model:        model,
+		MaxBodyBytes: f.maxBodyBytes,
+		Logger:       log,
+	})
+	return &app{flags: f, log: log, store: st, handler: h, indexer: ix}, nil
+}
+
+func (a *app) close() {
+	if err := a.store.Close(); err != nil {
+		a.log.Error("close store", "err", err)
+	}
+}
+
+// serve listens on the configured address until ctx is cancelled (SIGINT or
+// SIGTERM), then drains in-flight requests. banner, when set, is printed
+// after the URL.
+func (a *app) serve(ctx context.Context, out io.Writer, banner func(base string) string) error {
+	ln, err := net.Listen("tcp", a.flags.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.flags.addr, err)
+	}
+	srv := &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // large transaction bundles upload slowly
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	base := "http://" + ln.Addr().String()
+	fmt.Fprintf(out, "Sen is serving the FHIR API at %s/fhir\n", base)
+	if banner != nil {
+		fmt.Fprint(out, banner(base))
+	}
+	a.log.Info("listening", "addr", ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down: draining requests", "timeout", a.flags.shutdownWait)
+	sctx, cancel := context.WithTimeout(context.Background(), a.flags.shutdownWait)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

@@ -45,7 +45,6 @@ func byte2raw(bodies ...string) [][]byte {
 	return out
 }
 
-
 func decodeBodies(tb testing.TB, bodies [][]byte) []fhirpath.Value {
 	tb.Helper()
 	out := make([]fhirpath.Value, len(bodies))

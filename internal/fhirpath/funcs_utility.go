@@ -266,7 +266,11 @@ func temporalBoundary(t Temporal, p int64, given, high bool) Collection {
 		if r.prec < precDay {
 			r.day = daysIn(r.year, r.month)
 		}
-		// Hours given without minutes keep minute 0 (as the official tests expect).
+		// A date without a time ends at 23:59 of its last day; hours given
+		// without minutes keep minute 0 (as the official tests expect).
+		if r.kind != kindTime && r.prec < precHour {
+			r.hour, r.minute = 23, 59
+		}
 		if r.prec < precSecond {
 			r.second = 59
 		}

@@ -69,10 +69,7 @@ func TestSuite(t *testing.T) {
 
 // knownIssues are cases that fail because of a defect outside this
 // package, with the reason. They still run; the test fails once they pass.
-var knownIssues = map[string]string{
-	"constants/datetime highBoundary": "internal/fhirpath highBoundary() of a DateTime with day precision keeps hour 0 and minute 0 " +
-		"(2010-10-10 -> 2010-10-10T00:00:59.999-12:00, want 23:59:59.999)",
-}
+var knownIssues = map[string]string{}
 
 // checkSuiteTest runs one test and describes how it failed, or returns
 // nil.

@@ -48,6 +48,8 @@ func newRootCmd() *cobra.Command {
 		newFHIRPathCmd(),
 		newValidateCmd(),
 		newVersionCmd(),
+		newCheckCmd(), newBackupCmd(), newRestoreCmd(), newConfigCmd(),
 	)
+	addConfig(root)
 	return root
 }

@@ -12,9 +12,11 @@ import (
 	"os"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 
 	"github.com/sen-emr/sen/internal/fhir/r4"
+	"github.com/sen-emr/sen/internal/obs"
 	"github.com/sen-emr/sen/internal/rest"
 	"github.com/sen-emr/sen/internal/search"
 	"github.com/sen-emr/sen/internal/store"
@@ -93,8 +95,12 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 	if err != nil {
 		return nil, err
 	}
-	h := rest.New(rest.Config{
-		Store:   st,
+	// Metrics and request logs wrap the API; the store keeps its own type
+	// in app.store for the optional interfaces (bulk load, check, backup).
+	metrics := obs.NewMetrics(prometheus.NewRegistry())
+	metrics.KnownType = model.IsResource
+	api := rest.New(rest.Config{
+		Store:   metrics.Store(st),
 		Indexer: ix,
 		Parser: rest.QueryParserFunc(func(typ string, params url.Values, strict bool) (*search.Query, error) {
 			return search.ParseQuery(model, typ, params, strict)
@@ -104,6 +110,10 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 		MaxBodyBytes: f.maxBodyBytes,
 		Logger:       log,
 	})
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics.Handler())
+	mux.Handle("/", api)
+	h := obs.RequestLog(log, metrics.Middleware(mux))
 	return &app{flags: f, log: log, store: st, handler: h, indexer: ix}, nil
 }
 

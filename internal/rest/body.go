@@ -46,6 +46,9 @@ func (s *server) readBody(r *http.Request, allowed ...string) ([]byte, string, e
 		}
 		return nil, "", &fhir.Error{Kind: fhir.KindInvalid, Msg: "cannot read the request body", Err: err}
 	}
+	if err := s.checkBodyDepth(body, mt); err != nil {
+		return nil, "", err
+	}
 	return body, strings.ToLower(mt), nil
 }
 

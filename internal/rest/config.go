@@ -55,6 +55,8 @@ type Config struct {
 	Now          func() time.Time
 	// DefaultCount is the search page size when _count is absent; 0 means 50.
 	DefaultCount int
+	// Limits bound nesting depth, Bundle entries and search windows (limits.go).
+	Limits Limits
 }
 
 const defaultMaxBody = 16 << 20

@@ -78,6 +78,9 @@ func (s *server) search(r *http.Request, typ string, comp *search.Compartment, p
 	if q.Count == 0 {
 		q.Count = s.cfg.DefaultCount
 	}
+	if err := s.checkWindow(q); err != nil {
+		return nil, err
+	}
 	if q.Summary == "" {
 		q.Summary = params.Get("_summary")
 	}

@@ -51,6 +51,9 @@ func (s *server) transaction(r *http.Request) (*result, error) {
 	if b.Type != "transaction" && b.Type != "batch" {
 		return nil, fhir.Errorf(fhir.KindInvalid, "Bundle.type %q: only transaction and batch can be posted to the base", b.Type).At("Bundle.type")
 	}
+	if err := s.checkEntries(len(b.Entry)); err != nil {
+		return nil, err
+	}
 	ops := make([]*txOp, len(b.Entry))
 	var parseErrs []error
 	for i, e := range b.Entry {
@@ -414,6 +417,9 @@ func (s *server) getIn(ctx context.Context, rd store.Reader, op *txOp) (*result,
 	}
 	if q.Count == 0 {
 		q.Count = s.cfg.DefaultCount
+	}
+	if err := s.checkWindow(q); err != nil {
+		return nil, err
 	}
 	page, err := rd.Search(ctx, q)
 	if err != nil {

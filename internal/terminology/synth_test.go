@@ -27,10 +27,10 @@ type testConcept struct {
 // synthResource has the coded elements of the resources the generator
 // emits that use ICD-10, ATC or LOINC.
 type synthResource struct {
-	ResourceType string       `json:"resourceType"`
-	Code         *testConcept `json:"code"`
+	ResourceType string          `json:"resourceType"`
+	Code         *testConcept    `json:"code"`
 	Category     json.RawMessage `json:"category"` // an array on Observation, one object on MedicationAdministration
-	Component []struct {
+	Component    []struct {
 		Code testConcept `json:"code"`
 	} `json:"component"`
 	Medication *testConcept `json:"medicationCodeableConcept"`

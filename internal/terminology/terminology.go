@@ -238,10 +238,10 @@ func (t *Terminology) member(vs *ValueSet, system, code string) (Entry, bool) {
 type Subsumption string
 
 const (
-	Equivalent   Subsumption = "equivalent"
-	Subsumes     Subsumption = "subsumes"     // a is an ancestor of b
-	SubsumedBy   Subsumption = "subsumed-by"  // a is a descendant of b
-	NotSubsumed  Subsumption = "not-subsumed" // neither
+	Equivalent  Subsumption = "equivalent"
+	Subsumes    Subsumption = "subsumes"     // a is an ancestor of b
+	SubsumedBy  Subsumption = "subsumed-by"  // a is a descendant of b
+	NotSubsumed Subsumption = "not-subsumed" // neither
 )
 
 // Subsumes relates codes a and b of a hierarchical code system. Flat code

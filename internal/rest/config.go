@@ -10,6 +10,7 @@ import (
 	"github.com/sen-emr/sen/internal/fhir/r4"
 	"github.com/sen-emr/sen/internal/search"
 	"github.com/sen-emr/sen/internal/store"
+	"github.com/sen-emr/sen/internal/terminology"
 )
 
 // Indexer computes the search-index entries of a resource body.
@@ -46,6 +47,10 @@ type Config struct {
 	Parser    QueryParser
 	Validator Validator
 	Model     *r4.Model
+	// Terminology answers $lookup, $validate-code, $expand and $subsumes
+	// and serves the built-in CodeSystems and ValueSets; nil means
+	// terminology.Default().
+	Terminology *terminology.Terminology
 	// BaseURL is the absolute URL of the FHIR base ("https://emr.example/fhir");
 	// when empty it is derived from each request's Host.
 	BaseURL string

@@ -30,6 +30,9 @@ func (s *server) match(ctx context.Context, rd store.Reader, typ, query string) 
 	}
 	q.Count = 2
 	q.Total = "none"
+	if err := lockCondition(ctx, rd, typ, query); err != nil {
+		return nil, err
+	}
 	page, err := rd.Search(ctx, q)
 	if err != nil {
 		return nil, err

@@ -89,6 +89,10 @@ type txOp struct {
 	ifMatch int64
 	write   store.Write    // prepared POST/PUT
 	matched *fhir.Resource // conditional create that found its resource
+	// condPut marks a conditional update (PUT Type?params); condMatch is
+	// the id its condition matched before the store transaction ("" none).
+	condPut   bool
+	condMatch string
 	out     *result
 	err     error // batch: the entry's failure
 }
@@ -243,7 +247,8 @@ func methodRank(m string) int {
 	return 3
 }
 
-func (s *server) runTransaction(ctx context.Context, ops []*txOp, rep bool) (*result, error) {
+// runTransactionOnce is one attempt of runTransaction (conditions.go).
+func (s *server) runTransactionOnce(ctx context.Context, ops []*txOp, rep bool) (*result, error) {
 	// 1. Identities: the id every POST and PUT will have, and the
 	// fullUrl → Type/id map that reference rewriting uses.
 	ids := map[string]string{}
@@ -268,11 +273,11 @@ func (s *server) runTransaction(ctx context.Context, ops []*txOp, rep bool) (*re
 			op.id = uuid.NewString()
 		case "PUT":
 			if op.id == "" {
-				id, err := s.resolveConditionalID(ctx, s.cfg.Store, op.typ, op.query, op.res.id)
+				id, matched, err := s.resolveConditional(ctx, s.cfg.Store, op.typ, op.query, op.res.id)
 				if err != nil {
 					return nil, atEntry(err, op.index)
 				}
-				op.id = id
+				op.id, op.condPut, op.condMatch = id, true, matched
 			}
 		}
 		if op.method == "POST" || op.method == "PUT" || op.method == "PATCH" || op.method == "DELETE" && op.id != "" {
@@ -312,7 +317,11 @@ func (s *server) runTransaction(ctx context.Context, ops []*txOp, rep bool) (*re
 	order := make([]*txOp, len(ops))
 	copy(order, ops)
 	sort.SliceStable(order, func(i, j int) bool { return methodRank(order[i].method) < methodRank(order[j].method) })
+	conds := conditionsOf(ops, condRefs)
 	err := s.cfg.Store.Update(ctx, func(tx store.Tx) error {
+		if err := s.recheck(ctx, tx, conds); err != nil {
+			return err
+		}
 		for _, op := range order {
 			out, err := s.execute(ctx, tx, op)
 			if err != nil {

@@ -92,22 +92,29 @@ func (s *server) conditionalUpdateIn(ctx context.Context, tx store.Tx, p *parsed
 
 // resolveConditionalID picks the id a conditional update writes to.
 func (s *server) resolveConditionalID(ctx context.Context, rd store.Reader, typ, query, bodyID string) (string, error) {
+	id, _, err := s.resolveConditional(ctx, rd, typ, query, bodyID)
+	return id, err
+}
+
+// resolveConditional is resolveConditionalID that also returns the id the
+// condition matched ("" when none did, and id is the body's or a new one).
+func (s *server) resolveConditional(ctx context.Context, rd store.Reader, typ, query, bodyID string) (id, matched string, err error) {
 	found, err := s.match(ctx, rd, typ, query)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	switch {
 	case len(found) > 1:
-		return "", multiple(typ, query)
+		return "", "", multiple(typ, query)
 	case len(found) == 1:
 		if bodyID != "" && bodyID != found[0].ID {
-			return "", fhir.Errorf(fhir.KindInvalid, "the body id %s differs from the id %s the condition matched", bodyID, found[0].ID).At("id")
+			return "", "", fhir.Errorf(fhir.KindInvalid, "the body id %s differs from the id %s the condition matched", bodyID, found[0].ID).At("id")
 		}
-		return found[0].ID, nil
+		return found[0].ID, found[0].ID, nil
 	case bodyID != "":
-		return bodyID, nil
+		return bodyID, "", nil
 	}
-	return uuid.NewString(), nil
+	return uuid.NewString(), "", nil
 }
 
 // updateIn writes a prepared update inside tx; 201 when it created the

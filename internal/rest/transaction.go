@@ -93,8 +93,8 @@ type txOp struct {
 	// the id its condition matched before the store transaction ("" none).
 	condPut   bool
 	condMatch string
-	out     *result
-	err     error // batch: the entry's failure
+	out       *result
+	err       error // batch: the entry's failure
 }
 
 func (op *txOp) at() string { return fmt.Sprintf("Bundle.entry[%d]", op.index) }

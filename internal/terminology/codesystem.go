@@ -90,6 +90,8 @@ func (cs *CodeSystem) add(c *Concept, parent *Concept) {
 	}
 	cs.concepts[c.Code] = c
 	cs.order = append(cs.order, c)
+	c.foldKeys() // now, while the concept is private to its builder
+
 }
 
 // normalizeICD10 upper-cases an ICD-10 code and restores the dot after the

@@ -1,6 +1,10 @@
 package terminology
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/sen-emr/sen/internal/vn"
+)
 
 // Designation is a display of a concept in one language.
 type Designation struct {
@@ -32,6 +36,22 @@ type Concept struct {
 	Unverified bool
 	Parent     *Concept
 	Children   []*Concept
+
+	// folded holds vn.Fold of the code and of every display, computed once
+	// by foldKeys so that filtered expansions do not fold per request.
+	folded []string
+}
+
+// foldKeys returns the folded code and displays of c (computing them on
+// first use during construction; see CodeSystem.add).
+func (c *Concept) foldKeys() []string {
+	if c.folded == nil {
+		c.folded = append(c.folded, vn.Fold(c.Code), vn.Fold(c.Display))
+		for _, d := range c.Designations {
+			c.folded = append(c.folded, vn.Fold(d.Value))
+		}
+	}
+	return c.folded
 }
 
 // DisplayIn returns the display in the language lang (a BCP-47 tag; only

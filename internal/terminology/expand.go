@@ -15,6 +15,8 @@ type Entry struct {
 	Code         string
 	Display      string
 	Designations []Designation
+
+	keys []string // folded code and displays, when the entry comes from a concept
 }
 
 // ExpandRequest asks for (a page of) a value set's codes.
@@ -99,13 +101,19 @@ func (t *Terminology) Codes(valueSetURL string) ([]Entry, error) {
 // entries enumerates a value set in include order, each system|code once.
 func (t *Terminology) entries(vs *ValueSet) []Entry {
 	var out []Entry
-	seen := map[string]bool{}
+	var seen map[string]bool // only several includes can repeat a code
+	if len(vs.Include) > 1 {
+		seen = map[string]bool{}
+	}
 	add := func(e Entry) {
-		k := e.System + "|" + e.Code
-		if !seen[k] {
+		if seen != nil {
+			k := e.System + "|" + e.Code
+			if seen[k] {
+				return
+			}
 			seen[k] = true
-			out = append(out, e)
 		}
+		out = append(out, e)
 	}
 	for i := range vs.Include {
 		inc := &vs.Include[i]
@@ -115,7 +123,7 @@ func (t *Terminology) entries(vs *ValueSet) []Entry {
 				e := Entry{System: inc.System, Code: ic.Code, Display: ic.Display}
 				if cs != nil {
 					if c := cs.Concept(ic.Code); c != nil {
-						e.Display, e.Designations = c.Display, c.Designations
+						e.Display, e.Designations, e.keys = c.Display, c.Designations, c.folded
 						if ic.Display != "" && e.Display == "" {
 							e.Display = ic.Display
 						}
@@ -130,7 +138,7 @@ func (t *Terminology) entries(vs *ValueSet) []Entry {
 		}
 		for _, c := range inc.candidates(cs) {
 			if inc.matches(cs, c) {
-				add(Entry{System: inc.System, Code: c.Code, Display: c.Display, Designations: c.Designations})
+				add(Entry{System: inc.System, Code: c.Code, Display: c.Display, Designations: c.Designations, keys: c.folded})
 			}
 		}
 	}
@@ -145,10 +153,12 @@ func filterEntries(all []Entry, filter string) []Entry {
 	words := strings.Fields(key)
 	var groups [3][]Entry
 	for _, e := range all {
-		texts := make([]string, 0, 2+len(e.Designations))
-		texts = append(texts, vn.Fold(e.Code), vn.Fold(e.Display))
-		for _, d := range e.Designations {
-			texts = append(texts, vn.Fold(d.Value))
+		texts := e.keys
+		if texts == nil {
+			texts = append(texts, vn.Fold(e.Code), vn.Fold(e.Display))
+			for _, d := range e.Designations {
+				texts = append(texts, vn.Fold(d.Value))
+			}
 		}
 		if !matchesAll(texts, words) {
 			continue

@@ -50,6 +50,7 @@ population is served as it is.`,
 				return errors.New("sen demo uses the embedded SQLite store; use sen serve --db for PostgreSQL")
 			}
 			out := cmd.OutOrStdout()
+			f.appClock = demoClock(time.Now())
 			app, err := openApp(cmd.Context(), &f, log)
 			if err != nil {
 				return err
@@ -72,6 +73,14 @@ population is served as it is.`,
 // demoEnd fixes the simulated period so that a seed always gives the same
 // population, whatever day the demo runs.
 var demoEnd = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+
+// demoClock is the apps' clock in the demo: it starts on the last simulated
+// morning (07:00 in Vietnam) when the demo starts and then runs, so the
+// patient app has today's doses and confirmations land in the period.
+func demoClock(started time.Time) func() time.Time {
+	offset := demoEnd.Add(-17 * time.Hour).Sub(started)
+	return func() time.Time { return time.Now().Add(offset) }
+}
 
 func loadDemo(ctx context.Context, a *app, out io.Writer, dataDir string, seed int64, patients int) error {
 	markerPath := filepath.Join(dataDir, "demo.json")

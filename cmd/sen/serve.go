@@ -16,11 +16,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sen-emr/sen/internal/fhir/r4"
+	"github.com/sen-emr/sen/internal/i18n"
 	"github.com/sen-emr/sen/internal/obs"
 	"github.com/sen-emr/sen/internal/rest"
 	"github.com/sen-emr/sen/internal/search"
 	"github.com/sen-emr/sen/internal/store"
 	"github.com/sen-emr/sen/internal/validate"
+	"github.com/sen-emr/sen/internal/web"
 )
 
 // serverFlags are the flags sen serve and sen demo share. Operators' scripts
@@ -32,6 +34,9 @@ type serverFlags struct {
 	maxBodyBytes int64
 	logFormat    string
 	shutdownWait time.Duration
+	// appClock is the apps' clock (nil: the wall clock). sen demo runs it
+	// inside the synthetic period so that "today" has doses.
+	appClock func() time.Time
 }
 
 func (f *serverFlags) register(cmd *cobra.Command) {
@@ -113,6 +118,29 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metrics.Handler())
 	mux.Handle("/", api)
+	// The clinician (/app) and patient (/me) apps read through the same
+	// store and write through the API handler, so their writes are
+	// validated and indexed like any other.
+	msgs, err := i18n.New()
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	ui, err := web.New(web.Config{
+		Store: metrics.Store(st),
+		Queries: web.QueryParserFunc(func(typ string, params url.Values) (*search.Query, error) {
+			return search.ParseQuery(model, typ, params, false)
+		}),
+		FHIR:    api,
+		Catalog: msgs,
+		Now:     f.appClock,
+		Logger:  log,
+	})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	ui.Mount(mux)
 	h := obs.RequestLog(log, metrics.Middleware(mux))
 	return &app{flags: f, log: log, store: st, handler: h, indexer: ix}, nil
 }

@@ -1,0 +1,249 @@
+package sqlstore
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/sen-emr/sen/internal/search"
+)
+
+// table describes one index table: its name, its kind bit in
+// resources.kinds, and its kind-specific columns (after the common prefix
+// rid, n, type, param, pkey).
+type table struct {
+	name string
+	bit  int64
+	cols []string
+}
+
+var (
+	tToken     = table{"idx_token", 1 << 0, []string{"system", "code", "text", "tsys", "tcode"}}
+	tString    = table{"idx_string", 1 << 1, []string{"value", "norm"}}
+	tReference = table{"idx_reference", 1 << 2, []string{"ref_type", "ref_id", "ref_url", "ref_version"}}
+	tDate      = table{"idx_date", 1 << 3, []string{"low", "high"}}
+	tNumber    = table{"idx_number", 1 << 4, []string{"num", "num_low", "num_high"}}
+	tQuantity  = table{"idx_quantity", 1 << 5, []string{"num", "num_low", "num_high", "system", "code", "unit", "canon", "canon_code", "has_canon"}}
+	tURI       = table{"idx_uri", 1 << 6, []string{"value"}}
+	tComposite = table{"idx_composite", 1 << 7, []string{"grp", "pos", "kind",
+		"system", "code", "text", "tsys", "tcode", "value", "norm",
+		"ref_type", "ref_id", "ref_url", "ref_version", "low", "high",
+		"num", "num_low", "num_high", "unit", "canon", "canon_code", "has_canon"}}
+	// bitCompartment marks rows in compartments.
+	bitCompartment int64 = 1 << 8
+
+	indexTables = []table{tToken, tString, tReference, tDate, tNumber, tQuantity, tURI, tComposite}
+)
+
+// tableFor returns the index table of a parameter type.
+func tableFor(t search.Type) (table, bool) {
+	switch t {
+	case search.TypeToken:
+		return tToken, true
+	case search.TypeString:
+		return tString, true
+	case search.TypeReference:
+		return tReference, true
+	case search.TypeDate:
+		return tDate, true
+	case search.TypeNumber:
+		return tNumber, true
+	case search.TypeQuantity:
+		return tQuantity, true
+	case search.TypeURI:
+		return tURI, true
+	case search.TypeComposite:
+		return tComposite, true
+	}
+	return table{}, false
+}
+
+// Instants are stored as microseconds since the epoch. An unset low bound
+// is the start of year 1 and an unset high bound the end of year 9999, so
+// open-ended periods compare as unbounded.
+var (
+	minMicros = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC).UnixMicro()
+	maxMicros = time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.UTC).UnixMicro()
+)
+
+func lowMicros(t time.Time) int64 {
+	if t.IsZero() {
+		return minMicros
+	}
+	return t.UnixMicro()
+}
+
+func highMicros(t time.Time) int64 {
+	if t.IsZero() {
+		return maxMicros
+	}
+	return t.UnixMicro()
+}
+
+// numRange returns an entry's implicit range, defaulting to the exact value
+// when the extractor left it unset.
+func numRange(e *search.Entry) (lo, hi float64) {
+	lo, hi = e.NumLow, e.NumHigh
+	if lo == 0 && hi == 0 {
+		return e.Number, e.Number
+	}
+	return lo, hi
+}
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// indexRows groups the entries of one resource into rows per table.
+type indexRows struct {
+	rows map[string][][]any // table name -> rows of kind-specific values
+	bits int64
+}
+
+func buildRows(ix *search.Indexed) (*indexRows, error) {
+	out := &indexRows{rows: make(map[string][][]any, 8)}
+	grp := int64(0)
+	for i := range ix.Entries {
+		e := &ix.Entries[i]
+		if e.Param == "" {
+			return nil, fmt.Errorf("index entry %d has no parameter", i)
+		}
+		if e.Type == search.TypeComposite {
+			grp++
+			for pos := range e.Components {
+				c := &e.Components[pos]
+				vals, err := componentValues(c)
+				if err != nil {
+					return nil, fmt.Errorf("index entry %d (%s) component %d: %w", i, e.Param, pos, err)
+				}
+				out.add(tComposite, e.Param, append([]any{grp, int64(pos), string(c.Type)}, vals...))
+			}
+			continue
+		}
+		t, ok := tableFor(e.Type)
+		if !ok {
+			return nil, fmt.Errorf("index entry %d (%s): unsupported parameter type %q", i, e.Param, e.Type)
+		}
+		out.add(t, e.Param, kindValues(e))
+	}
+	return out, nil
+}
+
+func (r *indexRows) add(t table, param string, vals []any) {
+	r.rows[t.name] = append(r.rows[t.name], append([]any{param}, vals...))
+	r.bits |= t.bit
+}
+
+// kindValues are the kind-specific columns of a non-composite entry, in
+// table.cols order.
+func kindValues(e *search.Entry) []any {
+	switch e.Type {
+	case search.TypeToken:
+		return []any{e.System, e.Code, fold(e.Text), e.TypeSystem, e.TypeCode}
+	case search.TypeString:
+		norm := e.Norm
+		if norm == "" && e.Value != "" {
+			norm = fold(e.Value)
+		}
+		return []any{e.Value, norm}
+	case search.TypeReference:
+		return []any{e.RefType, e.RefID, e.RefURL, e.RefVersion}
+	case search.TypeDate:
+		return []any{lowMicros(e.Low), highMicros(e.High)}
+	case search.TypeNumber:
+		lo, hi := numRange(e)
+		return []any{safeF(e.Number), safeF(lo), safeF(hi)}
+	case search.TypeQuantity:
+		lo, hi := numRange(e)
+		return []any{safeF(e.Number), safeF(lo), safeF(hi), e.System, e.Code, e.Value, safeF(e.Canonical), e.CanonicalCode, b2i(e.HasCanonical)}
+	case search.TypeURI:
+		return []any{e.Value}
+	}
+	return nil
+}
+
+// safeF maps non-finite numbers (which neither database stores portably)
+// to the largest finite ones.
+func safeF(f float64) float64 {
+	switch {
+	case math.IsNaN(f):
+		return 0
+	case math.IsInf(f, 1):
+		return math.MaxFloat64
+	case math.IsInf(f, -1):
+		return -math.MaxFloat64
+	}
+	return f
+}
+
+// componentValues fills the union columns of idx_composite (after grp, pos,
+// kind) for one component.
+func componentValues(c *search.Entry) ([]any, error) {
+	var (
+		system, code, text, tsys, tcode, value, norm string
+		refType, refID, refURL, refVersion, unit     string
+		low, high                                    int64
+		num, numLow, numHigh, canon                  float64
+		canonCode                                    string
+		hasCanon                                     int64
+	)
+	switch c.Type {
+	case search.TypeToken:
+		system, code, text, tsys, tcode = c.System, c.Code, fold(c.Text), c.TypeSystem, c.TypeCode
+	case search.TypeString, search.TypeURI:
+		value, norm = c.Value, c.Norm
+		if norm == "" {
+			norm = fold(c.Value)
+		}
+	case search.TypeReference:
+		refType, refID, refURL, refVersion = c.RefType, c.RefID, c.RefURL, c.RefVersion
+	case search.TypeDate:
+		low, high = lowMicros(c.Low), highMicros(c.High)
+	case search.TypeNumber, search.TypeQuantity:
+		num = safeF(c.Number)
+		numLow, numHigh = numRange(c)
+		numLow, numHigh = safeF(numLow), safeF(numHigh)
+		system, code, unit = c.System, c.Code, c.Value
+		canon, canonCode, hasCanon = safeF(c.Canonical), c.CanonicalCode, b2i(c.HasCanonical)
+	default:
+		return nil, fmt.Errorf("unsupported component type %q", c.Type)
+	}
+	return []any{system, code, text, tsys, tcode, value, norm,
+		refType, refID, refURL, refVersion, low, high,
+		num, numLow, numHigh, unit, canon, canonCode, hasCanon}, nil
+}
+
+// insertSQL renders a multi-row INSERT of n rows into t. Placeholders are
+// numbered from 1.
+func insertSQL(d Dialect, t table, n int) string {
+	var sb strings.Builder
+	sb.WriteString("INSERT INTO ")
+	sb.WriteString(t.name)
+	sb.WriteString(" (rid, n, type, pkey, param")
+	for _, c := range t.cols {
+		sb.WriteString(", ")
+		sb.WriteString(c)
+	}
+	sb.WriteString(") VALUES ")
+	width := 5 + len(t.cols)
+	p := 0
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteByte('(')
+		for j := 0; j < width; j++ {
+			if j > 0 {
+				sb.WriteString(", ")
+			}
+			p++
+			sb.WriteString(d.placeholder(p))
+		}
+		sb.WriteByte(')')
+	}
+	return sb.String()
+}

@@ -74,6 +74,7 @@ func (s *server) routes() {
 	}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mountViewDefinition() // ViewDefinition $run and $viewdefinition-export (viewdefinition.go)
 	s.mux.HandleFunc("/fhir/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, fhir.Errorf(fhir.KindNotFound, "no FHIR interaction %s %s", r.Method, r.URL.Path))
 	})

@@ -27,9 +27,10 @@ type Concept struct {
 	Display      string
 	Designations []Designation
 	Properties   []Property
-	// Abstract concepts (ICD-10 chapters and blocks, ATC groups above the
-	// substance level are not abstract) group others and are not used in
-	// records, so they are never members of a value set.
+	// Abstract concepts (ICD-10 chapters and blocks) only group others and
+	// are not used in records, so they are never members of a value set.
+	// ATC groups are not abstract: records may code a group (A07CA, oral
+	// rehydration salts).
 	Abstract bool
 	// Unverified marks a Vietnamese title that could not be checked
 	// against the official publication (docs/terminology.md).

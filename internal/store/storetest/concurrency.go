@@ -25,7 +25,7 @@ func testConcurrentUpdates(t *testing.T, s store.Store) {
 			defer wg.Done()
 			for i := 0; i < each; {
 				err := s.Update(ctx, func(tx store.Tx) error {
-					cur, err := s.Read(ctx, "Basic", "counter")
+					cur, err := tx.Read(ctx, "Basic", "counter")
 					if err != nil {
 						return err
 					}

@@ -78,7 +78,7 @@ var demoEnd = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 // morning (07:00 in Vietnam) when the demo starts and then runs, so the
 // patient app has today's doses and confirmations land in the period.
 func demoClock(started time.Time) func() time.Time {
-	offset := demoEnd.Add(-17 * time.Hour).Sub(started)
+	offset := demoEnd.Add(-24 * time.Hour).Sub(started)
 	return func() time.Time { return time.Now().Add(offset) }
 }
 

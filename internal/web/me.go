@@ -89,7 +89,13 @@ func (h *Handler) dayDoses(ms *medState, day time.Time, rxs map[string]medReques
 	confs := medication.Match(planned, ms.Intakes, matchWindow)
 	now := h.now()
 	for i := range out {
+		if at, ok := ms.Confirmed[doseKey(out[i].RequestID, out[i].Time)]; ok {
+			out[i].Taken, out[i].TakenAt = true, at
+		}
 		for _, c := range confs {
+			if out[i].Taken {
+				break
+			}
 			if c.Medication == out[i].Key && c.Scheduled.Equal(out[i].Time) && !c.Taken.IsZero() {
 				out[i].Taken, out[i].TakenAt = true, c.Taken
 				break
@@ -186,7 +192,12 @@ func (h *Handler) meConfirm(w http.ResponseWriter, r *http.Request) error {
 		"effectiveDateTime":         now.Format(time.RFC3339),
 		"request":                   map[string]any{"reference": "MedicationRequest/" + rxID},
 		"performer":                 []any{map[string]any{"actor": performer}},
-		"note":                      []any{map[string]any{"text": "scheduled " + at.Format(time.RFC3339)}},
+		"extension":                 []any{map[string]any{"url": extScheduled, "valueDateTime": at.Format(time.RFC3339)}},
+	}
+	if strings.HasPrefix(r.PostForm.Get("back"), "/me/missed") {
+		// "I took it" on a missed dose: taken but not tapped, so at the
+		// scheduled time as far as the patient knows.
+		adm["effectiveDateTime"] = at.Format(time.RFC3339)
 	}
 	if _, err := h.create(r.Context(), "MedicationAdministration", adm); err != nil {
 		return err

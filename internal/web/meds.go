@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"strconv"
 	"net/url"
 	"sort"
 	"time"
@@ -17,7 +18,7 @@ import (
 const (
 	pdcDays     = 180
 	stripDays   = 14
-	matchWindow = 4 * time.Hour
+	matchWindow = 6 * time.Hour
 	pdcLow      = 0.8 // below this the medicine is flagged (PQA threshold)
 )
 
@@ -60,7 +61,17 @@ type medState struct {
 	Intakes  []medication.Intake
 	Confs    []medication.Confirmation
 	HasAdmin bool
+	// Confirmed holds the doses the patient confirmed in the app, keyed by
+	// doseKey(request id, scheduled time), with the time of intake: a late
+	// tap still confirms the dose it was made for.
+	Confirmed map[string]time.Time
 }
+
+// extScheduled is the MedicationAdministration extension in which the
+// patient app records which scheduled dose a confirmation is for.
+const extScheduled = "https://sen-emr.github.io/fhir/StructureDefinition/scheduled-dose-time"
+
+func doseKey(rx string, at time.Time) string { return rx + "@" + strconv.FormatInt(at.Unix(), 10) }
 
 // loadMeds reads a patient's requests, dispenses and administrations and
 // computes per-medicine adherence.
@@ -84,7 +95,7 @@ func (h *Handler) loadMeds(ctx context.Context, patientID string) (*medState, er
 func (h *Handler) medStateOf(reqs, disp, adm []*fhir.Resource) *medState {
 	now, loc := h.now(), h.cfg.Location
 	today := midnight(now)
-	st := &medState{Requests: map[string]medication.Request{}}
+	st := &medState{Requests: map[string]medication.Request{}, Confirmed: map[string]time.Time{}}
 	lines := map[string]*medLine{}
 	from, to := today.AddDate(0, 0, -stripDays+1), today.AddDate(0, 0, 1)
 	for _, res := range reqs {
@@ -151,6 +162,22 @@ func (h *Handler) medStateOf(reqs, disp, adm []*fhir.Resource) *medState {
 			continue
 		}
 		st.Intakes = append(st.Intakes, in)
+		var x struct {
+			Request   reference `json:"request"`
+			Extension []struct {
+				URL           string `json:"url"`
+				ValueDateTime string `json:"valueDateTime"`
+			} `json:"extension"`
+		}
+		if jsonUnmarshal(res.JSON, &x) == nil {
+			for _, e := range x.Extension {
+				if e.URL == extScheduled {
+					if at := parseTime(e.ValueDateTime, loc); !at.IsZero() {
+						st.Confirmed[doseKey(x.Request.id(), at)] = in.Time
+					}
+				}
+			}
+		}
 	}
 	st.HasAdmin = len(st.Intakes) > 0
 	sort.Slice(st.Planned, func(i, j int) bool { return st.Planned[i].Time.Before(st.Planned[j].Time) })

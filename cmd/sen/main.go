@@ -49,6 +49,7 @@ func newRootCmd() *cobra.Command {
 		newValidateCmd(),
 		newVersionCmd(),
 		newCheckCmd(), newBackupCmd(), newRestoreCmd(), newConfigCmd(),
+		newImportCmd(),
 		newViewCmd(),
 	)
 	addConfig(root)

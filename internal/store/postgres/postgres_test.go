@@ -76,3 +76,7 @@ func openTest(tb testing.TB) *DB {
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(tb testing.TB) store.Store { return openTest(tb) })
 }
+
+func TestSynthea(t *testing.T) {
+	storetest.Synthea(t, func(tb testing.TB) store.Store { return openTest(tb) })
+}

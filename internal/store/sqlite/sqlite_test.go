@@ -26,3 +26,7 @@ func TestConformance(t *testing.T) {
 		})
 	}
 }
+
+func TestSynthea(t *testing.T) {
+	storetest.Synthea(t, func(tb testing.TB) store.Store { return openTest(tb, "") })
+}

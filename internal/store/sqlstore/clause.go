@@ -250,11 +250,15 @@ func (p *planner) tokenCond(a, mod string, v *search.Value) {
 		b.sql(a, ".text LIKE ").arg(likeEscape(norm) + "%").sql(" ESCAPE '\\'")
 		return
 	case "of-type":
-		parts := strings.SplitN(v.Raw, "|", 3)
-		for len(parts) < 3 {
-			parts = append(parts, "")
+		tsys, tcode, code := v.TypeSystem, v.TypeCode, v.Code
+		if tsys == "" && tcode == "" {
+			parts := strings.SplitN(v.Raw, "|", 3)
+			for len(parts) < 3 {
+				parts = append(parts, "")
+			}
+			tsys, tcode, code = parts[0], parts[1], parts[2]
 		}
-		b.sql(a, ".tsys = ").arg(parts[0]).sql(" AND ", a, ".tcode = ").arg(parts[1]).sql(" AND ", a, ".code = ").arg(parts[2])
+		b.sql(a, ".tsys = ").arg(tsys).sql(" AND ", a, ".tcode = ").arg(tcode).sql(" AND ", a, ".code = ").arg(code)
 		return
 	}
 	switch {
@@ -447,7 +451,13 @@ func (p *planner) quantityCond(a string, v *search.Value) error {
 		return err
 	}
 	b.sql(")")
-	if v.UnitSystem == "" || v.UnitSystem == ucum {
+	if v.HasCanonical {
+		b.sql(" OR (", a, ".has_canon = 1 AND ", a, ".canon_code = ").arg(v.CanonicalCode).sql(" AND ")
+		if err := p.numberCond(a+".canon", v.Prefix, v.Canonical, v.CanonicalLow, v.CanonicalHigh); err != nil {
+			return err
+		}
+		b.sql(")")
+	} else if v.UnitSystem == "" || v.UnitSystem == ucum {
 		cn, clo, chi, cu := v.Number, v.NumLow, v.NumHigh, v.UnitCode
 		ok := true
 		if conv := p.e.opts.Canonical; conv != nil {

@@ -35,12 +35,7 @@ func strC(param, mod string, raws ...string) search.Clause {
 	return c
 }
 
-// fold is the test's stand-in for search.Normalize (lower case, no accents)
-// for the ASCII-and-Vietnamese values used here.
-func fold(s string) string {
-	r := strings.NewReplacer("ễ", "e", "ạ", "a", "ă", "a", "ì", "i", "ê", "e", "ầ", "a", "ị", "i", "Đ", "d", "đ", "d")
-	return strings.ToLower(r.Replace(s))
-}
+func fold(s string) string { return search.Normalize(s) }
 
 func refC(param, mod string, vals ...search.Value) search.Clause {
 	return search.Clause{Param: param, Type: search.TypeReference, Modifier: mod, Values: vals}
@@ -145,6 +140,10 @@ func testSearch(t *testing.T, s store.Store) {
 		{"token :text case", q("Observation", tokC("code", "text", "", "BODY W")), []string{"obs2"}},
 		{"token :of-type", q("Patient", search.Clause{Param: "identifier", Type: search.TypeToken, Modifier: "of-type",
 			Values: []search.Value{{Raw: v2 + "|NI|001080000001"}}}), []string{"p1"}},
+		{"token :of-type parsed", q("Patient", search.Clause{Param: "identifier", Type: search.TypeToken, Modifier: "of-type",
+			Values: []search.Value{{Raw: v2 + "|NI|001090000002", TypeSystem: v2, TypeCode: "NI", Code: "001090000002"}}}), []string{"p2"}},
+		{"token :of-type wrong type", q("Patient", search.Clause{Param: "identifier", Type: search.TypeToken, Modifier: "of-type",
+			Values: []search.Value{{TypeSystem: v2, TypeCode: "PPN", Code: "001090000002"}}}), nil},
 		{"token :missing=true", q("Patient", missingC("identifier", search.TypeToken, true)), []string{"p3"}},
 		{"token :missing=false", q("Patient", missingC("identifier", search.TypeToken, false)), []string{"p1", "p2"}},
 		{"identifier", q("Patient", tokC("identifier", "", cccd, "001090000002")), []string{"p2"}},
@@ -199,6 +198,10 @@ func testSearch(t *testing.T, s store.Store) {
 		{"quantity same unit", q("Observation", qtyC("value-quantity", qtyV("", 70.5, 0.05, "http://unitsofmeasure.org", "kg"))), []string{"obs2"}},
 		{"quantity canonical", q("Observation", qtyC("value-quantity", qtyV("", 70500, 0.5, "http://unitsofmeasure.org", "g"))), []string{"obs2"}},
 		{"quantity canonical ge", q("Observation", qtyC("value-quantity", qtyV("ge", 70000, 0.5, "", "g"))), []string{"obs2"}},
+		{"quantity canonical from the parser", q("Observation", qtyC("value-quantity", search.Value{Number: 0.0705, NumLow: 0.07045, NumHigh: 0.07055,
+			UnitSystem: "http://unitsofmeasure.org", UnitCode: "t", HasCanonical: true, Canonical: 70500, CanonicalLow: 70450, CanonicalHigh: 70550, CanonicalCode: "g"})), []string{"obs2"}},
+		{"quantity canonical out of range", q("Observation", qtyC("value-quantity", search.Value{Prefix: "gt", Number: 0.08,
+			UnitSystem: "http://unitsofmeasure.org", UnitCode: "t", HasCanonical: true, Canonical: 80000, CanonicalLow: 79950, CanonicalHigh: 80050, CanonicalCode: "g"})), nil},
 		// uri
 		{"uri exact", q("ValueSet", uriC("url", "", "http://sen.vn/fhir/ValueSet/a")), []string{"vs1"}},
 		{"uri :below", q("ValueSet", uriC("url", "below", "http://sen.vn/fhir/ValueSet/a")), []string{"vs1", "vs2"}},

@@ -6,6 +6,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -126,3 +127,5 @@ func snippet(s string) string {
 	}
 	return s
 }
+
+func regexpMust(p string) *regexp.Regexp { return regexp.MustCompile(p) }

@@ -86,7 +86,7 @@ func (h *Handler) dayDoses(ms *medState, day time.Time, rxs map[string]medReques
 	for i, d := range out {
 		planned[i] = medication.Planned{Medication: d.Key, Time: d.Time}
 	}
-	confs := medication.Match(planned, ms.Intakes, matchWindow)
+	confs := medication.Match(planned, ms.Unnamed, matchWindow)
 	now := h.now()
 	for i := range out {
 		if at, ok := ms.Confirmed[doseKey(out[i].RequestID, out[i].Time)]; ok {

@@ -2,9 +2,9 @@ package web
 
 import (
 	"context"
-	"strconv"
 	"net/url"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/sen-emr/sen/internal/clinical/medication"
@@ -65,6 +65,9 @@ type medState struct {
 	// doseKey(request id, scheduled time), with the time of intake: a late
 	// tap still confirms the dose it was made for.
 	Confirmed map[string]time.Time
+	// Unnamed are the intakes that do not name their dose (recorded by
+	// other systems); they are paired with doses by time.
+	Unnamed []medication.Intake
 }
 
 // extScheduled is the MedicationAdministration extension in which the
@@ -162,6 +165,7 @@ func (h *Handler) medStateOf(reqs, disp, adm []*fhir.Resource) *medState {
 			continue
 		}
 		st.Intakes = append(st.Intakes, in)
+		named := false
 		var x struct {
 			Request   reference `json:"request"`
 			Extension []struct {
@@ -174,9 +178,13 @@ func (h *Handler) medStateOf(reqs, disp, adm []*fhir.Resource) *medState {
 				if e.URL == extScheduled {
 					if at := parseTime(e.ValueDateTime, loc); !at.IsZero() {
 						st.Confirmed[doseKey(x.Request.id(), at)] = in.Time
+						named = true
 					}
 				}
 			}
+		}
+		if !named {
+			st.Unnamed = append(st.Unnamed, in)
 		}
 	}
 	st.HasAdmin = len(st.Intakes) > 0

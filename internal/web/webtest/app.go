@@ -33,8 +33,8 @@ type App struct {
 
 // Options adjust NewApp.
 type Options struct {
-	Patients int      // synthetic patients (default 40)
-	Seed     int64    // default 1
+	Patients int   // synthetic patients (default 40)
+	Seed     int64 // default 1
 	Identity web.Identity
 	Now      func() time.Time // default: fixed at Now
 }

@@ -129,3 +129,8 @@ func snippet(s string) string {
 }
 
 func regexpMust(p string) *regexp.Regexp { return regexp.MustCompile(p) }
+
+func readBody(res *http.Response) string {
+	b, _ := io.ReadAll(res.Body)
+	return string(b)
+}

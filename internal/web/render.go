@@ -178,6 +178,11 @@ func (h *Handler) fill(r *http.Request, p *page) {
 	if p.User == nil {
 		p.User, _ = h.user(r)
 	}
+	if p.User != nil && p.User.Organization != "" && p.User.OrganizationName == "" {
+		u := *p.User // the Identity's value is not ours to change
+		u.OrganizationName = h.referenceName(r.Context(), reference{Reference: u.Organization})
+		p.User = &u
+	}
 	p.NoAuth = h.cfg.Identity == nil
 	p.Path = r.URL.RequestURI()
 	p.Large = largeText(r)

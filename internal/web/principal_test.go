@@ -1,0 +1,48 @@
+package web
+
+import (
+	"net/http/httptest"
+	"testing"
+
+	"github.com/sen-emr/sen/internal/auth"
+)
+
+func TestPrincipalIdentity(t *testing.T) {
+	tests := []struct {
+		name     string
+		p        *auth.Principal
+		wantOK   bool
+		wantRole string
+		wantID   string
+	}{
+		{"anonymous", nil, false, "", ""},
+		{"doctor", &auth.Principal{Role: auth.RoleDoctor, FHIRUser: "Practitioner/1", PractitionerRole: "PractitionerRole/9", Name: "BS An", Organization: "Organization/4"}, true, RoleClinician, "PractitionerRole/9"},
+		{"station staff", &auth.Principal{Role: auth.RoleStationStaff, FHIRUser: "Practitioner/2"}, true, RoleClinician, "Practitioner/2"},
+		{"pharmacist", &auth.Principal{Role: auth.RolePharmacist, Subject: "u7"}, true, RolePharmacist, "u7"},
+		{"patient", &auth.Principal{Role: auth.RolePatient, FHIRUser: "Patient/5", Patients: []string{"5"}}, true, RolePatient, "Patient/5"},
+		{"caregiver", &auth.Principal{Role: auth.RoleCaregiver, FHIRUser: "RelatedPerson/3", Patients: []string{"5", "6"}}, true, RoleCaregiver, "RelatedPerson/3"},
+		{"researcher", &auth.Principal{Role: auth.RoleResearcher}, false, "", ""},
+		{"backend service", &auth.Principal{Role: auth.RoleSystem}, false, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", "/app", nil)
+			if tt.p != nil {
+				r = r.WithContext(auth.WithPrincipal(r.Context(), tt.p))
+			}
+			u, ok := PrincipalIdentity{}.UserFromRequest(r)
+			if ok != tt.wantOK {
+				t.Fatalf("ok = %v, want %v", ok, tt.wantOK)
+			}
+			if !ok {
+				return
+			}
+			if u.Role != tt.wantRole || u.ID != tt.wantID {
+				t.Errorf("got role %q id %q, want %q %q", u.Role, u.ID, tt.wantRole, tt.wantID)
+			}
+			if len(u.Patients) != len(tt.p.Patients) {
+				t.Errorf("patients %v, want %v", u.Patients, tt.p.Patients)
+			}
+		})
+	}
+}

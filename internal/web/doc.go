@@ -16,11 +16,12 @@
 // The package reads FHIR resources through the store.Reader contract and
 // writes through the FHIR REST handler it is given (so writes are validated,
 // indexed and audited like any API write). It declares the small Identity
-// interface it needs from authentication (PrincipalIdentity adapts
-// auth.Principal) and runs without one in demo (no-auth) mode. Clinical arithmetic comes from clinical/medication,
-// Vietnamese names and identifiers from vn, messages from i18n.
+// interface it needs from authentication (webauth.Identity adapts
+// auth.Principal) and runs without one in demo (no-auth) mode. Clinical
+// arithmetic comes from clinical/medication, Vietnamese names and
+// identifiers from vn, messages from i18n.
 //
-// It may import store (the contract), search, fhir, auth, i18n, vn and
+// It may import store (the contract), search, fhir, i18n, vn and
 // clinical/medication. It must not import a storage backend, rest or cmd/sen;
 // webtest (test doubles) may import rest.
 package web

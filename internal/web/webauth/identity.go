@@ -1,20 +1,27 @@
-package web
+// Package webauth connects the apps to authentication: Identity maps the
+// auth.Principal that auth's middleware puts in a request's context to the
+// apps' web.User. It lives apart from web so that the apps build and run
+// (in no-auth mode) without the auth package.
+//
+// It may import web and auth only.
+package webauth
 
 import (
 	"net/http"
 
 	"github.com/sen-emr/sen/internal/auth"
+	"github.com/sen-emr/sen/internal/web"
 )
 
-// PrincipalIdentity is the Identity of a deployment with authentication:
+// Identity is the web.Identity of a deployment with authentication:
 // auth's middleware (session cookie or bearer token) puts an
 // auth.Principal in the request context, and this maps it to the apps'
 // User. Requests without a Principal are anonymous and are sent to
-// Config.SignInURL.
-type PrincipalIdentity struct{}
+// web.Config.SignInURL.
+type Identity struct{}
 
-// UserFromRequest implements Identity.
-func (PrincipalIdentity) UserFromRequest(r *http.Request) (*User, bool) {
+// UserFromRequest implements web.Identity.
+func (Identity) UserFromRequest(r *http.Request) (*web.User, bool) {
 	p := auth.PrincipalFrom(r.Context())
 	if p == nil {
 		return nil, false
@@ -26,27 +33,27 @@ func (PrincipalIdentity) UserFromRequest(r *http.Request) (*User, bool) {
 // use the clinician app as clinicians, pharmacists as pharmacists;
 // patients and caregivers use the patient app. Other roles (researcher,
 // admin, backend services) have no place in either app.
-func userOf(p *auth.Principal) (*User, bool) {
-	u := &User{ID: p.FHIRUser, Name: p.Name, Organization: p.Organization, Patients: append([]string(nil), p.Patients...)}
+func userOf(p *auth.Principal) (*web.User, bool) {
+	u := &web.User{ID: p.FHIRUser, Name: p.Name, Organization: p.Organization, Patients: append([]string(nil), p.Patients...)}
 	if u.ID == "" {
 		u.ID = p.Subject
 	}
 	switch p.Role {
 	case auth.RoleDoctor, auth.RoleNurse, auth.RoleStationStaff, auth.RoleHealthWorker, auth.RoleSocialWorker:
-		u.Role = RoleClinician
+		u.Role = web.RoleClinician
 	case auth.RolePharmacist:
-		u.Role = RolePharmacist
+		u.Role = web.RolePharmacist
 	case auth.RolePatient:
-		u.Role = RolePatient
+		u.Role = web.RolePatient
 	case auth.RoleCaregiver:
-		u.Role = RoleCaregiver
+		u.Role = web.RoleCaregiver
 	default:
 		return nil, false
 	}
-	if p.PractitionerRole != "" && u.Role != RolePatient && u.Role != RoleCaregiver {
+	if p.PractitionerRole != "" && u.Role != web.RolePatient && u.Role != web.RoleCaregiver {
 		u.ID = p.PractitionerRole // a prescription's requester is the role at the facility
 	}
 	return u, true
 }
 
-var _ Identity = PrincipalIdentity{}
+var _ web.Identity = Identity{}

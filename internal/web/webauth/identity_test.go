@@ -1,13 +1,14 @@
-package web
+package webauth
 
 import (
 	"net/http/httptest"
 	"testing"
 
 	"github.com/sen-emr/sen/internal/auth"
+	"github.com/sen-emr/sen/internal/web"
 )
 
-func TestPrincipalIdentity(t *testing.T) {
+func TestIdentity(t *testing.T) {
 	tests := []struct {
 		name     string
 		p        *auth.Principal
@@ -16,11 +17,11 @@ func TestPrincipalIdentity(t *testing.T) {
 		wantID   string
 	}{
 		{"anonymous", nil, false, "", ""},
-		{"doctor", &auth.Principal{Role: auth.RoleDoctor, FHIRUser: "Practitioner/1", PractitionerRole: "PractitionerRole/9", Name: "BS An", Organization: "Organization/4"}, true, RoleClinician, "PractitionerRole/9"},
-		{"station staff", &auth.Principal{Role: auth.RoleStationStaff, FHIRUser: "Practitioner/2"}, true, RoleClinician, "Practitioner/2"},
-		{"pharmacist", &auth.Principal{Role: auth.RolePharmacist, Subject: "u7"}, true, RolePharmacist, "u7"},
-		{"patient", &auth.Principal{Role: auth.RolePatient, FHIRUser: "Patient/5", Patients: []string{"5"}}, true, RolePatient, "Patient/5"},
-		{"caregiver", &auth.Principal{Role: auth.RoleCaregiver, FHIRUser: "RelatedPerson/3", Patients: []string{"5", "6"}}, true, RoleCaregiver, "RelatedPerson/3"},
+		{"doctor", &auth.Principal{Role: auth.RoleDoctor, FHIRUser: "Practitioner/1", PractitionerRole: "PractitionerRole/9", Name: "BS An", Organization: "Organization/4"}, true, web.RoleClinician, "PractitionerRole/9"},
+		{"station staff", &auth.Principal{Role: auth.RoleStationStaff, FHIRUser: "Practitioner/2"}, true, web.RoleClinician, "Practitioner/2"},
+		{"pharmacist", &auth.Principal{Role: auth.RolePharmacist, Subject: "u7"}, true, web.RolePharmacist, "u7"},
+		{"patient", &auth.Principal{Role: auth.RolePatient, FHIRUser: "Patient/5", Patients: []string{"5"}}, true, web.RolePatient, "Patient/5"},
+		{"caregiver", &auth.Principal{Role: auth.RoleCaregiver, FHIRUser: "RelatedPerson/3", Patients: []string{"5", "6"}}, true, web.RoleCaregiver, "RelatedPerson/3"},
 		{"researcher", &auth.Principal{Role: auth.RoleResearcher}, false, "", ""},
 		{"backend service", &auth.Principal{Role: auth.RoleSystem}, false, "", ""},
 	}
@@ -30,7 +31,7 @@ func TestPrincipalIdentity(t *testing.T) {
 			if tt.p != nil {
 				r = r.WithContext(auth.WithPrincipal(r.Context(), tt.p))
 			}
-			u, ok := PrincipalIdentity{}.UserFromRequest(r)
+			u, ok := Identity{}.UserFromRequest(r)
 			if ok != tt.wantOK {
 				t.Fatalf("ok = %v, want %v", ok, tt.wantOK)
 			}

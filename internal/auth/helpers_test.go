@@ -77,3 +77,10 @@ func requireShared(tb testing.TB) string {
 	}
 	return dir
 }
+
+// auditStore returns the stack's unguarded store, for reading the audit
+// trail directly.
+func (s *stack) auditStore(tb testing.TB) store.Reader {
+	tb.Helper()
+	return s.raw
+}

@@ -26,7 +26,7 @@ type QueryParser func(typ string, params url.Values) (*search.Query, error)
 type StoreSource struct {
 	Reader store.Reader
 	Parse  QueryParser
-	// PageSize is the number of resources per Search page (0 means 1000).
+	// PageSize is the number of resources per Search page (0 means 500).
 	PageSize int
 	Filter   Filter
 }
@@ -78,26 +78,53 @@ func (s StoreSource) each(ctx context.Context, typ string, patient *string, fn f
 	}
 	q.Count = s.PageSize
 	if q.Count <= 0 {
-		q.Count = 1000
+		q.Count = 500
 	}
-	for {
+	// Pages are fetched one ahead in a goroutine so that the database work
+	// of page n+1 overlaps the evaluation of page n.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type page struct {
+		res []*fhir.Resource
+		err error
+	}
+	pages := make(chan page, 1)
+	go func() {
+		defer close(pages)
+		for {
+			p, err := s.Reader.Search(ctx, q)
+			if err != nil {
+				select {
+				case pages <- page{err: fmt.Errorf("search %s: %w", typ, err)}:
+				case <-ctx.Done():
+				}
+				return
+			}
+			select {
+			case pages <- page{res: p.Resources}:
+			case <-ctx.Done():
+				return
+			}
+			if p.Next == "" {
+				return
+			}
+			q.Cursor = p.Next
+		}
+	}()
+	for p := range pages {
+		if p.err != nil {
+			return p.err
+		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		page, err := s.Reader.Search(ctx, q)
-		if err != nil {
-			return fmt.Errorf("search %s: %w", typ, err)
-		}
-		for _, r := range page.Resources {
+		for _, r := range p.res {
 			if err := fn(r.JSON); err != nil {
 				return err
 			}
 		}
-		if page.Next == "" {
-			return nil
-		}
-		q.Cursor = page.Next
 	}
+	return ctx.Err()
 }
 
 // Resources is an in-memory source: the $run "resource" parameters, or a

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,6 +19,7 @@ import (
 	"github.com/sen-emr/sen/internal/fhir/r4"
 	"github.com/sen-emr/sen/internal/i18n"
 	"github.com/sen-emr/sen/internal/obs"
+	"github.com/sen-emr/sen/internal/operation"
 	"github.com/sen-emr/sen/internal/rest"
 	"github.com/sen-emr/sen/internal/search"
 	"github.com/sen-emr/sen/internal/store"
@@ -88,6 +90,7 @@ type app struct {
 	store   store.Store
 	handler http.Handler
 	indexer *search.Indexer
+	exports *operation.Exporter // Bulk Data $export jobs under --data-dir/export
 }
 
 func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error) {
@@ -102,6 +105,11 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 	}
 	// Metrics and request logs wrap the API; the store keeps its own type
 	// in app.store for the optional interfaces (bulk load, check, backup).
+	exports, err := operation.NewExporter(st, model, filepath.Join(f.dataDir, "export"), log)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	metrics := obs.NewMetrics(prometheus.NewRegistry())
 	metrics.KnownType = model.IsResource
 	api := rest.New(rest.Config{
@@ -112,6 +120,7 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 		}),
 		Validator:    validate.New(model),
 		Model:        model,
+		Exports:      exports,
 		MaxBodyBytes: f.maxBodyBytes,
 		Logger:       log,
 	})
@@ -142,10 +151,11 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 	}
 	ui.Mount(mux)
 	h := obs.RequestLog(log, metrics.Middleware(mux))
-	return &app{flags: f, log: log, store: st, handler: h, indexer: ix}, nil
+	return &app{flags: f, log: log, store: st, handler: h, indexer: ix, exports: exports}, nil
 }
 
 func (a *app) close() {
+	a.exports.Close()
 	if err := a.store.Close(); err != nil {
 		a.log.Error("close store", "err", err)
 	}

@@ -220,12 +220,12 @@ type prepared struct {
 // prepareJSON turns a JSON file (a Bundle or a single resource) into
 // resource bodies with final ids and relative references.
 func (rv *resolver) prepareJSON(body []byte) (*prepared, error) {
-	h, err := fhir.ParseHeader(body)
+	typ, id, err := header(body)
 	if err != nil {
 		return nil, err
 	}
-	if h.ResourceType != "Bundle" {
-		b, err := rv.prepareOne(h.ResourceType, h.ID, body, nil)
+	if typ != "Bundle" {
+		b, err := rv.prepareOne(typ, id, id, body, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -238,8 +238,8 @@ func (rv *resolver) prepareJSON(body []byte) (*prepared, error) {
 	p := &prepared{}
 	urls := map[string]string{} // fullUrl → Type/id
 	type item struct {
-		typ, id string
-		body    []byte
+		typ, id, oldID string
+		body           []byte
 	}
 	items := make([]item, 0, len(bn.Entry))
 	for i, e := range bn.Entry {
@@ -247,23 +247,23 @@ func (rv *resolver) prepareJSON(body []byte) (*prepared, error) {
 			p.skipped++
 			continue
 		}
-		eh, err := fhir.ParseHeader(e.Resource)
+		etyp, eid, err := header(e.Resource)
 		if err != nil {
 			return nil, fmt.Errorf("entry %d: %w", i, err)
 		}
-		id := eh.ID
+		id := eid
 		if rq := e.Request; rq != nil {
 			switch strings.ToUpper(rq.Method) {
 			case "GET", "HEAD", "DELETE":
 				p.skipped++
 				continue
 			case "PUT":
-				if t, rid, ok := strings.Cut(rq.URL, "/"); ok && t == eh.ResourceType && fhir.ValidID(rid) {
+				if t, rid, ok := strings.Cut(rq.URL, "/"); ok && t == etyp && fhir.ValidID(rid) {
 					id = rid
 				}
 			}
 			if rq.IfNoneExist != "" {
-				to, err := rv.conditional(eh.ResourceType + "?" + rq.IfNoneExist)
+				to, err := rv.conditional(etyp + "?" + rq.IfNoneExist)
 				switch {
 				case err == nil:
 					// The resource exists already (conditional create matched): refer to it.
@@ -284,15 +284,15 @@ func (rv *resolver) prepareJSON(body []byte) (*prepared, error) {
 			}
 		}
 		if e.FullURL != "" {
-			urls[e.FullURL] = eh.ResourceType + "/" + id
+			urls[e.FullURL] = etyp + "/" + id
 		}
-		if sharedType(eh.ResourceType) || (e.Request != nil && e.Request.IfNoneExist != "") {
-			rv.remember(eh.ResourceType, id, e.Resource)
+		if sharedType(etyp) || (e.Request != nil && e.Request.IfNoneExist != "") {
+			rv.remember(etyp, id, e.Resource)
 		}
-		items = append(items, item{eh.ResourceType, id, e.Resource})
+		items = append(items, item{etyp, id, eid, e.Resource})
 	}
 	for _, it := range items {
-		b, err := rv.prepareOne(it.typ, it.id, it.body, urls)
+		b, err := rv.prepareOne(it.typ, it.id, it.oldID, it.body, urls)
 		if err != nil {
 			return nil, fmt.Errorf("%s/%s: %w", it.typ, it.id, err)
 		}
@@ -301,8 +301,9 @@ func (rv *resolver) prepareJSON(body []byte) (*prepared, error) {
 	return p, nil
 }
 
-// prepareOne rewrites one resource's references and makes sure its id is id.
-func (rv *resolver) prepareOne(typ, id string, body []byte, urls map[string]string) ([]byte, error) {
+// prepareOne rewrites one resource's references and makes sure its id
+// (oldID in body) is id.
+func (rv *resolver) prepareOne(typ, id, oldID string, body []byte, urls map[string]string) ([]byte, error) {
 	out, err := rewriteRefs(body, func(ref string) (string, error) {
 		if to, ok := urls[ref]; ok {
 			return to, nil
@@ -318,11 +319,15 @@ func (rv *resolver) prepareOne(typ, id string, body []byte, urls map[string]stri
 	if id == "" {
 		return nil, fhir.Errorf(fhir.KindInvalid, "%s has no id", typ)
 	}
-	h, err := fhir.ParseHeader(out)
-	if err != nil {
-		return nil, err
+	if bytes.IndexByte(out, '\n') >= 0 {
+		// Stored bodies are compact: smaller, and exportable as NDJSON as they are.
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, out); err != nil {
+			return nil, fhir.Errorf(fhir.KindInvalid, "malformed %s: %v", typ, err)
+		}
+		out = buf.Bytes()
 	}
-	if h.ID != id {
+	if oldID != id {
 		var m map[string]any
 		dec := json.NewDecoder(bytes.NewReader(out))
 		dec.UseNumber()

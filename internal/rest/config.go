@@ -51,6 +51,8 @@ type Config struct {
 	// and serves the built-in CodeSystems and ValueSets; nil means
 	// terminology.Default().
 	Terminology *terminology.Terminology
+	// Exports runs Bulk Data $export jobs; nil leaves $export unmounted.
+	Exports Exports
 	// BaseURL is the absolute URL of the FHIR base ("https://emr.example/fhir");
 	// when empty it is derived from each request's Host.
 	BaseURL string

@@ -41,6 +41,8 @@ var routeTable = []route{
 	{"DELETE /fhir/{type}/{id}", "delete", (*server).delete},
 	{"GET /fhir/{type}/{id}/_history", "history-instance", (*server).historyInstance},
 	{"GET /fhir/{type}/{id}/_history/{vid}", "vread", (*server).vread},
+	{"GET /fhir/Patient/{id}/$everything", "everything", (*server).patientEverything},
+	{"GET /fhir/Patient/$everything", "everything", (*server).patientEverything},
 	{"GET /fhir/Patient/{id}/$adherence", "adherence", (*server).adherence},
 	{"POST /fhir/Patient/{id}/$adherence", "adherence", (*server).adherence},
 	{"GET /fhir/Patient/{id}/$adherence-risk", "adherence-risk", (*server).adherenceRisk},
@@ -78,6 +80,7 @@ func (s *server) routes() {
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mountViewDefinition() // ViewDefinition $run and $viewdefinition-export (viewdefinition.go)
+	s.mountBulkExport()     // Bulk Data $export kick-off, status and files (bulkops.go)
 	s.mux.HandleFunc("/fhir/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, fhir.Errorf(fhir.KindNotFound, "no FHIR interaction %s %s", r.Method, r.URL.Path))
 	})

@@ -189,7 +189,7 @@ func join(lists ...[]string) []string {
 // partly), so those also accept SNOMED CT findings the care team records.
 func efiMapping() []Deficit {
 	return []Deficit{
-		{N: 1, Short: "ACTLIM", Name: "Activity limitation", NameVI: "Hạn chế hoạt động", ICD10: []string{"Z736"}, SNOMED: []string{"300933000", "284545001"}},
+		{N: 1, Short: "ACTLIM", Name: "Activity limitation", NameVI: "Hạn chế hoạt động", ICD10: []string{"Z736"}},
 		{N: 2, Short: "ANHAEM", Name: "Anaemia & haematinic deficiency", NameVI: "Thiếu máu và thiếu yếu tố tạo máu", ICD10: join(rangeICD("D50", "D53"), []string{"D63", "D64", "E538"}),
 			Lab: &labRule{LOINC: []string{"718-7"}, Desc: "haemoglobin < 130 g/L (men) or < 120 g/L (women) (WHO)", Test: func(v float64, sex string) bool {
 				if v < 30 { // g/dL
@@ -208,7 +208,7 @@ func efiMapping() []Deficit {
 		{N: 7, Short: "DIAB", Name: "Diabetes", NameVI: "Đái tháo đường", ICD10: rangeICD("E10", "E14")},
 		{N: 8, Short: "DIZ", Name: "Dizziness", NameVI: "Chóng mặt", ICD10: []string{"R42", "H81"}},
 		{N: 9, Short: "DYSP", Name: "Dyspnoea", NameVI: "Khó thở", ICD10: []string{"R060"}},
-		{N: 10, Short: "FALL", Name: "Falls", NameVI: "Ngã", ICD10: join(rangeICD("W00", "W19"), []string{"R296", "Z9181"}), SNOMED: []string{"161898004", "1912002"}},
+		{N: 10, Short: "FALL", Name: "Falls", NameVI: "Ngã", ICD10: join(rangeICD("W00", "W19"), []string{"R296"}), SNOMED: []string{"161898004", "1912002"}},
 		{N: 11, Short: "FOOT", Name: "Foot problems", NameVI: "Bệnh lý bàn chân", ICD10: []string{"L60", "L84", "M20", "M21", "B351", "Q66"}},
 		{N: 12, Short: "FRAC", Name: "Fragility fracture", NameVI: "Gãy xương do loãng xương", ICD10: []string{"M80", "S720", "S721", "S722", "S525", "S422", "S220", "S320"}},
 		{N: 13, Short: "HIMP", Name: "Hearing impairment", NameVI: "Giảm thính lực", ICD10: []string{"H90", "H91"}},
@@ -223,9 +223,9 @@ func efiMapping() []Deficit {
 		{N: 22, Short: "OSTEO", Name: "Osteoporosis", NameVI: "Loãng xương", ICD10: rangeICD("M80", "M82")},
 		{N: 23, Short: "PARKS", Name: "Parkinsonism & tremor", NameVI: "Hội chứng Parkinson và run", ICD10: []string{"G20", "G21", "G22", "G25", "R251"}},
 		{N: 24, Short: "PEPULC", Name: "Peptic ulcer", NameVI: "Loét dạ dày tá tràng", ICD10: rangeICD("K25", "K28")},
-		{N: 25, Short: "PVD", Name: "Peripheral vascular disease", NameVI: "Bệnh mạch máu ngoại biên", ICD10: []string{"I702", "I73", "I74", "I739"}},
+		{N: 25, Short: "PVD", Name: "Peripheral vascular disease", NameVI: "Bệnh mạch máu ngoại biên", ICD10: []string{"I702", "I73", "I74"}},
 		{N: 26, Short: "POLYPH", Name: "Polypharmacy", NameVI: "Dùng nhiều thuốc (≥ 5)"},
-		{N: 27, Short: "REQCARE", Name: "Requirement for care", NameVI: "Cần người chăm sóc", ICD10: []string{"Z741", "Z742", "Z743", "Z748", "Z749", "Z9911"}, SNOMED: []string{"713458007"}},
+		{N: 27, Short: "REQCARE", Name: "Requirement for care", NameVI: "Cần người chăm sóc", ICD10: []string{"Z741", "Z742", "Z743", "Z748", "Z749"}},
 		{N: 28, Short: "RESPD", Name: "Respiratory disease", NameVI: "Bệnh hô hấp", ICD10: join(rangeICD("J40", "J47"), []string{"J84", "J961", "A15", "A16"})},
 		{N: 29, Short: "SKULC", Name: "Skin ulcer", NameVI: "Loét da", ICD10: []string{"L89", "L97", "L984", "I830", "I832"}},
 		{N: 30, Short: "SLPDIS", Name: "Sleep disturbance", NameVI: "Rối loạn giấc ngủ", ICD10: []string{"G47", "F51"}},

@@ -275,13 +275,18 @@ func civilDay(t time.Time, loc *time.Location) time.Time {
 // executionPeriod.end. owner becomes the Task owner when the Task has none
 // or is being accepted. Each step is a separate version, so the history
 // shows who accepted, started and finished the work. A Task that cannot
-// reach completed (draft, finished, on-hold) is a KindUnprocessable error.
+// reach completed (draft, finished, on-hold) is a KindUnprocessable error,
+// except a Task already completed with this output: that is a replay and
+// yields no steps.
 func CompletionSteps(task []byte, owner, output string, now time.Time) ([][]byte, error) {
 	var m map[string]any
 	if err := json.Unmarshal(task, &m); err != nil {
 		return nil, fhir.Errorf(fhir.KindInvalid, "Task: %v", err)
 	}
 	status, _ := m["status"].(string)
+	if status == TaskCompleted && output != "" && hasOutput(m, output) {
+		return nil, nil // already completed by this outcome: a replay
+	}
 	var path []string
 	switch status {
 	case TaskRequested, TaskReceived:
@@ -337,4 +342,17 @@ func startOf(v any, def string) string {
 		}
 	}
 	return def
+}
+
+// hasOutput reports whether a decoded Task has an output referencing ref.
+func hasOutput(m map[string]any, ref string) bool {
+	outs, _ := m["output"].([]any)
+	for _, o := range outs {
+		om, _ := o.(map[string]any)
+		vr, _ := om["valueReference"].(map[string]any)
+		if r, _ := vr["reference"].(string); r == ref {
+			return true
+		}
+	}
+	return false
 }

@@ -50,7 +50,10 @@ func newRootCmd() *cobra.Command {
 		newVersionCmd(),
 		newCheckCmd(), newBackupCmd(), newRestoreCmd(), newConfigCmd(),
 		newImportCmd(),
+		newExportCmd(),
 		newViewCmd(),
+		newUserCmd(), newClientCmd(), newAuditCmd(),
+		newAdherenceCmd(), newModelCmd(),
 	)
 	addConfig(root)
 	return root

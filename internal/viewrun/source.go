@@ -40,8 +40,19 @@ type Filter struct {
 	Since string
 }
 
+// TypeScanner is an optional capability of a store.Reader: stream the
+// current, non-deleted bodies of one type in one database cursor, without
+// Search's paging, sorting and counting. StoreSource uses it for unfiltered
+// runs when the Reader has it (bodies are only valid during fn).
+type TypeScanner interface {
+	ScanType(ctx context.Context, typ string, fn func(body []byte) error) error
+}
+
 // Each implements view.Source.
 func (s StoreSource) Each(ctx context.Context, typ string, fn func(body []byte) error) error {
+	if sc, ok := s.Reader.(TypeScanner); ok && s.Filter.Patients == nil && s.Filter.Since == "" {
+		return sc.ScanType(ctx, typ, fn)
+	}
 	if s.Filter.Patients == nil {
 		return s.each(ctx, typ, nil, fn)
 	}

@@ -80,6 +80,15 @@ func trendChart(label string, ss []series, bandLo, bandHi float64) string {
 	fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%.1f" text-anchor="end">%s</text>`, padL-4, y(v0+span*0.1)+4, formatNumber(v0+span*0.1))
 	fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%.1f">%s</text>`, padL, chartH-4, t0.Format("01/2006"))
 	fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%.1f" text-anchor="end">%s</text>`, chartW-padR, chartH-4, t1.Format("01/2006"))
+	if len(ss) > 1 {
+		// A legend names the lines when there are several (systolic and
+		// diastolic pressure share one chart).
+		lx := chartW - padR
+		for i := len(ss) - 1; i >= 0; i-- {
+			fmt.Fprintf(&b, `<text class="legend %s" x="%.1f" y="%.1f" text-anchor="end">%s</text>`, html.EscapeString(ss[i].Class), lx, padT+8, html.EscapeString(ss[i].Name))
+			lx -= float64(len([]rune(ss[i].Name)))*5.5 + 10
+		}
+	}
 	for _, s := range ss {
 		if len(s.Points) == 0 {
 			continue

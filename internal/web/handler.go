@@ -27,6 +27,10 @@ func New(cfg Config) (*Handler, error) {
 	}
 	h := &Handler{cfg: cfg, tmpl: t, mux: http.NewServeMux()}
 	h.routes()
+	// Community-care screens (careplan_screens.go), kept apart for their owner.
+	if err := h.careplanRoutes(); err != nil {
+		return nil, err
+	}
 	return h, nil
 }
 

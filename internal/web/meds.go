@@ -88,7 +88,11 @@ func (h *Handler) loadMeds(ctx context.Context, patientID string) (*medState, er
 	if err != nil {
 		return nil, err
 	}
-	adm, err := h.search(ctx, "MedicationAdministration", url.Values{"subject": {"Patient/" + patientID}, "_count": {"1000"}})
+	// Dose confirmations matter for the strip and today's list only: the
+	// last stripDays days (plus a day for time zones).
+	since := midnight(h.now()).AddDate(0, 0, -stripDays).Format("2006-01-02")
+	adm, err := h.search(ctx, "MedicationAdministration", url.Values{"subject": {"Patient/" + patientID},
+		"effective-time": {"ge" + since}, "_count": {"1000"}})
 	if err != nil {
 		return nil, err
 	}

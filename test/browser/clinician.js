@@ -11,9 +11,8 @@ async function flow(page) {
   await page.getByLabel('Bác sĩ', { exact: true }).check();
   await page.click('#signin');
 
-  // Keyboard: the first Tab lands on the skip link.
-  await page.keyboard.press('Tab');
-  check(await page.evaluate(() => document.activeElement.className) === 'skip', 'first Tab focuses the skip link');
+  // The search box has focus: type straight away.
+  check(await page.evaluate(() => document.activeElement.id) === 'q', 'search box focused on the start page');
 
   await page.fill('#q', 'nguyen');
   await page.keyboard.press('Enter');
@@ -33,6 +32,11 @@ async function flow(page) {
   }
   check(found, 'a "nguyen" patient with medicines and charts');
   check(await page.locator('meter').count() > 0, 'PDC bar shown');
+  // Keyboard: the first Tab lands on the skip link, which jumps to main.
+  await page.keyboard.press('Tab');
+  check(await page.evaluate(() => document.activeElement.className) === 'skip', 'first Tab focuses the skip link');
+  await page.keyboard.press('Enter');
+  check(await page.evaluate(() => document.activeElement.id) === 'main', 'skip link moves focus to main');
   for (const h of ['Bệnh (ICD-10)', 'Dị ứng', 'Thuốc đang dùng và tuân thủ', 'Các lần khám', 'Nhóm chăm sóc']) {
     check(await page.getByRole('heading', { name: h }).count() === 1, 'summary section ' + h);
   }

@@ -56,16 +56,25 @@ func (h *Handler) careplanRoutes() error {
 	return nil
 }
 
-// careplanFuncs are the shared template functions with "t" looking in
-// careplanMessages first.
+// careplanFuncs are the shared template functions plus "cpt", which
+// translates the screens' own ids (careplanMessages); "t" looks there too,
+// so the layout can show a screen's title.
 func careplanFuncs(loc *i18n.Localizer, lang string) template.FuncMap {
 	f := templateFuncs(loc)
+	cpt := func(id string) string {
+		m, ok := careplanMessages[id]
+		if !ok {
+			return "[" + id + "]"
+		}
+		if lang == "en" {
+			return m[1]
+		}
+		return m[0]
+	}
+	f["cpt"] = cpt
 	f["t"] = func(id string, kv ...any) string {
-		if m, ok := careplanMessages[id]; ok {
-			if lang == "en" {
-				return m[1]
-			}
-			return m[0]
+		if _, ok := careplanMessages[id]; ok {
+			return cpt(id)
 		}
 		return loc.T(id, pairs(kv))
 	}

@@ -46,6 +46,9 @@ var routeTable = []route{
 	{"GET /fhir/Patient/{id}/$adherence", "adherence", (*server).adherence},
 	{"POST /fhir/Patient/{id}/$adherence", "adherence", (*server).adherence},
 	{"GET /fhir/Patient/{id}/$adherence-risk", "adherence-risk", (*server).adherenceRisk},
+	{"GET /fhir/{type}/{id}/$verify", "verify", (*server).verifySignatures},            // regulations.go
+	{"GET /fhir/Encounter/{id}/$bhyt-xml", "bhyt-xml", (*server).bhytXML},              // regulations.go
+	{"GET /fhir/Patient/{id}/$export-record", "export-record", (*server).exportRecord}, // regulations.go
 	{"GET /fhir/CodeSystem", "search-type", (*server).searchCodeSystems},
 	{"GET /fhir/ValueSet", "search-type", (*server).searchValueSets},
 	{"GET /fhir/CodeSystem/$lookup", "lookup", (*server).lookup},

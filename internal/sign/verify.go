@@ -66,10 +66,10 @@ func (r *Result) Changed() bool {
 
 // Summary is a one-line description in both languages.
 func (r *Result) Summary() string {
-	if r.Valid() && len(r.Findings) == 0 {
-		return fmt.Sprintf("%s: signature valid, signed by %s at %s / chữ ký hợp lệ", r.Target, r.Signer, r.SignedAt.Format(time.RFC3339))
-	}
 	var parts []string
+	if r.Valid() {
+		parts = append(parts, fmt.Sprintf("signature valid, signed by %s at %s / chữ ký hợp lệ", r.Signer, r.SignedAt.Format(time.RFC3339)))
+	}
 	for _, f := range r.Findings {
 		parts = append(parts, f.Message+" / "+f.MessageV)
 	}

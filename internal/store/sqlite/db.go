@@ -92,10 +92,6 @@ type driver struct {
 	dsn  func(path, sync string, writer bool) string
 }
 
-// DefaultDriver is the driver Open uses when Options.Driver is empty
-// (chosen by BenchmarkDrivers; see docs/scaling.md).
-const DefaultDriver = "mattn"
-
 func driverFor(name string) (driver, error) {
 	if name == "" {
 		name = DefaultDriver

@@ -17,7 +17,7 @@ type stmtCache struct {
 	m  map[string]*sql.Stmt
 }
 
-const maxStmts = 512
+const maxStmts = 2048
 
 func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, m: map[string]*sql.Stmt{}} }
 

@@ -30,12 +30,13 @@ type Engine struct {
 	b       Backend
 	d       Dialect
 	opts    Options
-	inserts map[string][]string // table -> multi-row INSERT text by chunk index
+	inserts map[string][]string // table -> multi-row INSERT text by row count
 }
 
-// insertChunks are the multi-row INSERT sizes a batch is split into; a
-// fixed set keeps the prepared-statement caches small.
-var insertChunks = []int{64, 16, 4, 1}
+// maxInsertRows is the largest multi-row INSERT; a resource's rows for one
+// table go in one statement up to it, so prepared-statement caches hold at
+// most maxInsertRows shapes per table.
+const maxInsertRows = 64
 
 // New returns an engine over b.
 func New(b Backend, opts Options) *Engine {
@@ -53,8 +54,9 @@ func New(b Backend, opts Options) *Engine {
 	}
 	e := &Engine{b: b, d: b.Dialect(), opts: opts, inserts: map[string][]string{}}
 	for _, t := range indexTables {
-		for _, n := range insertChunks {
-			e.inserts[t.name] = append(e.inserts[t.name], insertSQL(e.d, t, n))
+		e.inserts[t.name] = make([]string, maxInsertRows+1)
+		for n := 1; n <= maxInsertRows; n++ {
+			e.inserts[t.name][n] = insertSQL(e.d, t, n)
 		}
 	}
 	return e

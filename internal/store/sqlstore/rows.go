@@ -112,6 +112,9 @@ func buildRows(ix *search.Indexed) (*indexRows, error) {
 		if e.Param == "" {
 			return nil, fmt.Errorf("index entry %d has no parameter", i)
 		}
+		if e.Param == "_id" || e.Param == "_lastUpdated" {
+			continue // answered from the resources row itself
+		}
 		if e.Type == search.TypeComposite {
 			grp++
 			for pos := range e.Components {

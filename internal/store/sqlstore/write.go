@@ -57,7 +57,8 @@ func (e *Engine) put(ctx context.Context, q Querier, w store.Write) (*fhir.Resou
 	}
 
 	var cur current
-	var found bool
+	var found, created bool
+	var createdTS int64
 	for attempt := 0; ; attempt++ {
 		cur, found, err = e.lookup(ctx, q, w.Type, w.ID)
 		if err != nil {
@@ -73,18 +74,19 @@ func (e *Engine) put(ctx context.Context, q Querier, w store.Write) (*fhir.Resou
 		if found {
 			break
 		}
-		// New resource: claim the (type, id) row. A concurrent creator of the
-		// same id makes this insert a no-op; then look up (and wait for) its row.
+		// New resource: insert its row with version 1. A concurrent creator
+		// of the same id makes this insert a no-op; then look up (and wait
+		// for) its row.
 		ts := e.now(0)
 		b := newBuilder(e.d)
 		b.sql("INSERT INTO resources (type, id, version, ts, deleted, kinds, pkey) VALUES ").
-			list(w.Type, w.ID, int64(0), ts, int64(1), int64(0), pkey).sql(" ON CONFLICT (type, id) DO NOTHING RETURNING rid")
+			list(w.Type, w.ID, int64(1), ts, int64(0), rows.bits, pkey).sql(" ON CONFLICT (type, id) DO NOTHING RETURNING rid")
 		ok, err := queryRow(ctx, q, b.String(), b.args, &cur.rid)
 		if err != nil {
 			return nil, fmt.Errorf("put %s/%s: insert resource: %w", w.Type, w.ID, err)
 		}
 		if ok {
-			cur.deleted = 1
+			created, createdTS = true, ts
 			break
 		}
 		if attempt > 3 {
@@ -93,15 +95,20 @@ func (e *Engine) put(ctx context.Context, q Querier, w store.Write) (*fhir.Resou
 	}
 
 	version := cur.version + 1
-	ts := e.now(cur.ts)
+	ts := createdTS
+	if !created {
+		ts = e.now(cur.ts)
+	}
 	body, err := setMeta(w.JSON, version, micros(ts))
 	if err != nil {
 		return nil, &fhir.Error{Kind: fhir.KindInvalid, Msg: fmt.Sprintf("%s/%s: malformed resource", w.Type, w.ID), Err: err}
 	}
 	stmts := make([]Stmt, 0, 16)
 	stmts = append(stmts, e.versionInsert(cur.rid, w.Type, w.ID, version, ts, 0, pkey, body))
-	stmts = append(stmts, e.resourceUpdate(cur.rid, version, ts, 0, rows.bits, pkey))
-	stmts = e.deleteIndex(stmts, cur.rid, cur.kinds)
+	if !created {
+		stmts = append(stmts, e.resourceUpdate(cur.rid, version, ts, 0, rows.bits, pkey))
+		stmts = e.deleteIndex(stmts, cur.rid, cur.kinds)
+	}
 	stmts = e.insertIndex(stmts, cur.rid, w.Type, pkey, rows)
 	for _, p := range dedupe(w.Index.Patients) {
 		b := newBuilder(e.d)
@@ -177,27 +184,22 @@ func (e *Engine) deleteIndex(stmts []Stmt, rid, kinds int64) []Stmt {
 	return stmts
 }
 
-// insertIndex appends multi-row inserts of the index rows, split into the
-// fixed chunk sizes.
+// insertIndex appends one multi-row insert per table (split past
+// maxInsertRows rows).
 func (e *Engine) insertIndex(stmts []Stmt, rid int64, typ, pkey string, rows *indexRows) []Stmt {
 	for _, t := range indexTables {
 		rs := rows.rows[t.name]
 		n := int64(0)
 		for len(rs) > 0 {
-			for ci, size := range insertChunks {
-				if len(rs) < size {
-					continue
-				}
-				args := make([]any, 0, size*(5+len(t.cols)))
-				for _, r := range rs[:size] {
-					args = append(args, rid, n, typ, pkey)
-					args = append(args, r...)
-					n++
-				}
-				stmts = append(stmts, Stmt{e.inserts[t.name][ci], args})
-				rs = rs[size:]
-				break
+			size := min(len(rs), maxInsertRows)
+			args := make([]any, 0, size*(5+len(t.cols)))
+			for _, r := range rs[:size] {
+				args = append(args, rid, n, typ, pkey)
+				args = append(args, r...)
+				n++
 			}
+			stmts = append(stmts, Stmt{e.inserts[t.name][size], args})
+			rs = rs[size:]
 		}
 	}
 	return stmts

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/sen-emr/sen/internal/clinical/alert"
+	"github.com/sen-emr/sen/internal/clinical/risk"
+	"github.com/sen-emr/sen/internal/job"
+	"github.com/sen-emr/sen/internal/reminder"
+)
+
+// The medication-use loop's background jobs in a serving Sen: reminders
+// planned every half hour for the next day and delivered through the log
+// channel (no network by default), and care-team alerts (PDC < 80 %, high
+// risk) synced every six hours. Both read and write through the FHIR
+// handler in-process and keep their state in --data-dir/jobs.db, so a
+// restart neither loses nor repeats a reminder.
+const (
+	jobAlertScan   = "care-alert-scan"
+	reminderPeriod = 30 * time.Minute
+	alertPeriod    = 6 * time.Hour
+)
+
+// medLoop holds what startMedLoop wires.
+type medLoop struct {
+	dataDir string
+	fhir    http.Handler // the API, as a trusted in-process client
+	metrics *medLoopMetrics
+	now     func() time.Time // nil: the wall clock
+}
+
+type medLoopMetrics struct {
+	job      *job.Metrics
+	reminder *reminder.Metrics
+}
+
+// newMedLoopMetrics registers the queue and reminder collectors with reg
+// (served at /metrics with the HTTP and store metrics).
+func newMedLoopMetrics(reg prometheus.Registerer) *medLoopMetrics {
+	return &medLoopMetrics{job: job.NewMetrics(reg), reminder: reminder.NewMetrics(reg)}
+}
+
+// start opens the queue and runs the jobs until ctx ends; stop waits for
+// the running job to finish and closes the queue.
+func (m medLoop) start(ctx context.Context, log *slog.Logger) (stop func(), err error) {
+	if m.dataDir == "" || m.fhir == nil {
+		return func() {}, nil // not wired (tests that build an app by hand)
+	}
+	q, err := job.Open(ctx, filepath.Join(m.dataDir, "jobs.db"))
+	if err != nil {
+		return nil, err
+	}
+	now := m.now
+	if now == nil {
+		now = time.Now
+	}
+	var jm *job.Metrics
+	var rm *reminder.Metrics
+	if m.metrics != nil {
+		jm, rm = m.metrics.job, m.metrics.reminder
+	}
+	runner := &job.Runner{Queue: q, Now: now, Log: log, Metrics: jm}
+	client := alert.Client{Handler: m.fhir}
+	sched := &reminder.Scheduler{
+		Source: client, Queue: q, Channel: reminder.Log{Logger: log},
+		Policy: reminder.Policy{Loc: vnLoc(), QuietStart: 21*time.Hour + 30*time.Minute, QuietEnd: 6 * time.Hour},
+		Now:    now, Metrics: rm, Log: log,
+		Receipt: func(ctx context.Context, c []byte) error {
+			var r struct {
+				Identifier []struct{ System, Value string }
+			}
+			if err := json.Unmarshal(c, &r); err != nil || len(r.Identifier) == 0 {
+				return fmt.Errorf("reminder receipt without identifier")
+			}
+			_, err := client.Create(ctx, "Communication", c, "identifier="+r.Identifier[0].System+"|"+r.Identifier[0].Value)
+			return err
+		},
+	}
+	if err := sched.Validate(); err != nil {
+		q.Close()
+		return nil, err
+	}
+	if err := sched.Register(runner, reminderPeriod); err != nil {
+		q.Close()
+		return nil, err
+	}
+	model, err := risk.Default()
+	if err != nil {
+		q.Close()
+		return nil, err
+	}
+	scanner := &alert.Scanner{Client: client, Model: model, Now: now, Loc: vnLoc(), Log: log}
+	runner.Handle(jobAlertScan, func(ctx context.Context, _ job.Job) error {
+		st, err := scanner.Scan(ctx)
+		log.Info("care alerts synced", "patients", st.Patients, "raised", st.Raised, "resolved", st.Resolved, "failed", st.Failed)
+		return err
+	})
+	if err := runner.Every(jobAlertScan, alertPeriod, nil); err != nil {
+		q.Close()
+		return nil, err
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := runner.Run(rctx); err != nil {
+			log.Warn("job runner stopped", "err", err)
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+		if err := q.Close(); err != nil {
+			log.Warn("close jobs.db", "err", err)
+		}
+	}, nil
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/sen-emr/sen/internal/ucum"
@@ -402,10 +403,11 @@ func convert(v float64, from, to string) (float64, bool) {
 }
 
 // vnZone is Asia/Ho_Chi_Minh, or fixed UTC+7 without a tz database
-// (Vietnam keeps no daylight saving).
-func vnZone() *time.Location {
+// (Vietnam keeps no daylight saving). Loaded once: reading the tz
+// database costs more than evaluating a goal.
+var vnZone = sync.OnceValue(func() *time.Location {
 	if loc, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
 		return loc
 	}
 	return time.FixedZone("ICT", 7*3600)
-}
+})

@@ -54,6 +54,7 @@ func newRootCmd() *cobra.Command {
 		newViewCmd(),
 		newUserCmd(), newClientCmd(), newAuditCmd(),
 		newAdherenceCmd(), newModelCmd(),
+		newVerifyCmd(), newRetentionCmd(),
 	)
 	addConfig(root)
 	return root

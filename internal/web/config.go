@@ -63,11 +63,18 @@ type Config struct {
 	FHIR http.Handler
 	// Catalog holds the vi and en messages.
 	Catalog *i18n.Catalog
-	// Identity, when nil, puts the apps in no-auth demo mode: a banner says
-	// so and a picker chooses the role and patient.
+	// Identity tells who sent a request when something in front of the apps
+	// authenticates it (a bearer token). Auth, when set instead, lets the
+	// apps sign users in with their own form and a signed session cookie.
+	// With neither, the apps run in no-auth demo mode: a banner says so and
+	// a picker chooses the role and patient.
 	Identity Identity
+	Auth     Authenticator
+	// SessionKey signs session cookies (Auth mode); empty: a random key,
+	// so sessions end when the process restarts.
+	SessionKey []byte
 	// SignInURL is where the apps send anonymous users when Identity is set
-	// (default /auth/login).
+	// and Auth is not (default /auth/login).
 	SignInURL string
 	// Now is the clock (default time.Now). The demo sets it to the end of
 	// the synthetic period so that "today" has doses.

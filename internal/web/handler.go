@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,6 +14,7 @@ type Handler struct {
 	cfg  Config
 	tmpl templates
 	mux  *http.ServeMux
+	key  []byte // signs session cookies (Auth mode)
 }
 
 // New returns the apps' handler. It fails if a required dependency is
@@ -25,7 +27,11 @@ func New(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{cfg: cfg, tmpl: t, mux: http.NewServeMux()}
+	key, err := newSessionKey(cfg.SessionKey)
+	if err != nil {
+		return nil, fmt.Errorf("web: session key: %w", err)
+	}
+	h := &Handler{cfg: cfg, tmpl: t, mux: http.NewServeMux(), key: key}
 	h.routes()
 	// Community-care screens (careplan_screens.go), kept apart for their owner.
 	if err := h.careplanRoutes(); err != nil {
@@ -90,6 +96,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodPost && !sameOrigin(r) {
 		http.Error(w, "cross-origin request refused / từ chối yêu cầu khác nguồn", http.StatusForbidden)
 		return
+	}
+	if h.cfg.Auth != nil {
+		r = h.withSession(r)
 	}
 	h.mux.ServeHTTP(w, r)
 }

@@ -36,6 +36,9 @@ type signinData struct {
 
 // signinApp is the demo picker of the clinician app (no-auth mode only).
 func (h *Handler) signinApp(w http.ResponseWriter, r *http.Request) error {
+	if h.cfg.Auth != nil {
+		return h.signinForm(w, r, "app")
+	}
 	if h.cfg.Identity != nil {
 		http.Redirect(w, r, h.cfg.SignInURL, http.StatusSeeOther)
 		return nil
@@ -55,6 +58,9 @@ func (h *Handler) signinApp(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) signinAppPost(w http.ResponseWriter, r *http.Request) error {
+	if h.cfg.Auth != nil {
+		return h.signinSubmit(w, r, "app")
+	}
 	if h.cfg.Identity != nil {
 		return forbidden()
 	}
@@ -85,6 +91,9 @@ func (h *Handler) signinAppPost(w http.ResponseWriter, r *http.Request) error {
 // signinMe is the demo picker of the patient app: find yourself (or the
 // person you care for) by name.
 func (h *Handler) signinMe(w http.ResponseWriter, r *http.Request) error {
+	if h.cfg.Auth != nil {
+		return h.signinForm(w, r, "me")
+	}
 	if h.cfg.Identity != nil {
 		http.Redirect(w, r, h.cfg.SignInURL, http.StatusSeeOther)
 		return nil
@@ -126,6 +135,9 @@ func (h *Handler) signinMe(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) signinMePost(w http.ResponseWriter, r *http.Request) error {
+	if h.cfg.Auth != nil {
+		return h.signinSubmit(w, r, "me")
+	}
 	if h.cfg.Identity != nil {
 		return forbidden()
 	}

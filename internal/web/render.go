@@ -25,7 +25,7 @@ var staticFS embed.FS
 // pages are the page templates; each is parsed with layout.html and
 // partials.html into its own set, once per language.
 var pageNames = []string{
-	"landing", "signin_app", "signin_me", "home", "patients", "summary",
+	"landing", "signin_app", "signin_me", "signin_form", "home", "patients", "summary",
 	"prescribe", "pharmacy", "worklists", "record",
 	"me_today", "me_missed", "me_medicines", "me_results", "me_access", "error",
 }
@@ -183,7 +183,7 @@ func (h *Handler) fill(r *http.Request, p *page) {
 		u.OrganizationName = h.referenceName(r.Context(), reference{Reference: u.Organization})
 		p.User = &u
 	}
-	p.NoAuth = h.cfg.Identity == nil
+	p.NoAuth = h.cfg.Identity == nil && h.cfg.Auth == nil
 	p.Path = r.URL.RequestURI()
 	p.Large = largeText(r)
 	p.Now = h.now()

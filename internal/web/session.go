@@ -28,7 +28,16 @@ func setCookie(w http.ResponseWriter, name, value string, maxAge int) {
 // the demo picker's cookie.
 func (h *Handler) user(r *http.Request) (*User, bool) {
 	if h.cfg.Identity != nil {
-		return h.cfg.Identity.UserFromRequest(r)
+		if u, ok := h.cfg.Identity.UserFromRequest(r); ok {
+			return u, true
+		}
+	}
+	if h.cfg.Auth != nil {
+		u, ok := r.Context().Value(sessionUserKey{}).(*User)
+		return u, ok
+	}
+	if h.cfg.Identity != nil {
+		return nil, false
 	}
 	c, err := r.Cookie(cookieDemo)
 	if err != nil {
@@ -85,7 +94,7 @@ func (h *Handler) patientUser(w http.ResponseWriter, r *http.Request) (*User, st
 
 func (h *Handler) toSignIn(w http.ResponseWriter, r *http.Request, demo string) {
 	to := demo
-	if h.cfg.Identity != nil {
+	if h.cfg.Identity != nil && h.cfg.Auth == nil {
 		to = h.cfg.SignInURL
 	}
 	http.Redirect(w, r, to+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
@@ -93,6 +102,7 @@ func (h *Handler) toSignIn(w http.ResponseWriter, r *http.Request, demo string) 
 
 func (h *Handler) signout(w http.ResponseWriter, r *http.Request) error {
 	setCookie(w, cookieDemo, "", -1)
+	setCookie(w, cookieSession, "", -1)
 	return redirect(w, r, "/")
 }
 

@@ -36,6 +36,7 @@ type Options struct {
 	Patients int   // synthetic patients (default 40)
 	Seed     int64 // default 1
 	Identity web.Identity
+	Auth     web.Authenticator
 	Now      func() time.Time // default: fixed at Now
 }
 
@@ -80,6 +81,7 @@ func NewApp(o Options) (*App, error) {
 		FHIR:     api,
 		Catalog:  cat,
 		Identity: o.Identity,
+		Auth:     o.Auth,
 		Now:      o.Now,
 	})
 	if err != nil {

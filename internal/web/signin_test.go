@@ -55,7 +55,7 @@ func TestSignInForm(t *testing.T) {
 	for _, ck := range c.http.Jar.Cookies(u) {
 		if ck.Name == "sen_session" {
 			parts := strings.Split(ck.Value, ".")
-X
+			forged := "YWNjdC10dQ." + parts[1] + "." + parts[2] // "acct-tu" with lan's signature
 			req, _ := http.NewRequest("GET", c.srv.URL+"/me", nil)
 			req.Header.Set("Cookie", "sen_session="+forged)
 			nc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -251,4 +252,26 @@ func value(tb testing.TB, c prometheus.Metric) float64 {
 		return m.Counter.GetValue()
 	}
 	return m.Gauge.GetValue()
+}
+
+func TestEnqueueBatchIsAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	q := openQueue(t, filepath.Join(t.TempDir(), "jobs.db"))
+	got, err := q.EnqueueBatch(ctx, []NewJob{{Kind: "k", Key: "a"}, {Kind: "k", Key: "b"}, {Kind: "k", Key: "a"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []bool{true, true, false}; !slices.Equal(got, want) {
+		t.Errorf("added = %v, want %v", got, want)
+	}
+	if _, err := q.EnqueueBatch(ctx, []NewJob{{Kind: "k", Key: "c"}, {Key: "no kind"}}); err == nil {
+		t.Fatal("a job without kind: no error")
+	}
+	if _, err := q.Get(ctx, "c"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("job c of a failed batch was added (%v)", err)
+	}
+	d, err := q.Depth(ctx)
+	if err != nil || d[Queued] != 2 {
+		t.Errorf("depth %v %v, want 2 queued", d, err)
+	}
 }

@@ -104,33 +104,58 @@ func ms(t time.Time) int64 { return t.UnixMilli() }
 func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
 
 // Enqueue adds a job unless one with the same key exists; added reports
-// which. A zero RunAt means now (the caller's clock is not known here, so
-// it is stored as 0: due at once).
-func (q *Queue) Enqueue(ctx context.Context, n NewJob) (added bool, err error) {
-	if n.Kind == "" {
-		return false, errors.New("job: enqueue: empty kind")
-	}
-	if n.MaxAttempts <= 0 {
-		n.MaxAttempts = DefaultMaxAttempts
-	}
-	var runAt int64
-	if !n.RunAt.IsZero() {
-		runAt = ms(n.RunAt)
-	}
-	if n.Key == "" {
-		n.Key = fmt.Sprintf("%s@%d", n.Kind, runAt)
-	}
-	res, err := q.db.ExecContext(ctx, `INSERT INTO jobs(kind, key, payload, run_at, max_attempts, state, updated)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING`,
-		n.Kind, n.Key, n.Payload, runAt, n.MaxAttempts, Queued, runAt)
+// which. A zero RunAt means due at once.
+func (q *Queue) Enqueue(ctx context.Context, n NewJob) (bool, error) {
+	added, err := q.EnqueueBatch(ctx, []NewJob{n})
 	if err != nil {
-		return false, fmt.Errorf("job: enqueue %s: %w", n.Key, err)
+		return false, err
 	}
-	k, err := res.RowsAffected()
+	return added[0], nil
+}
+
+// EnqueueBatch adds jobs in one transaction (one disk sync for a whole
+// patient's reminders), skipping those whose key exists, and reports
+// which it added. On error nothing is added.
+func (q *Queue) EnqueueBatch(ctx context.Context, jobs []NewJob) (added []bool, err error) {
+	tx, err := q.db.BeginTx(ctx, nil)
 	if err != nil {
-		return false, fmt.Errorf("job: enqueue %s: %w", n.Key, err)
+		return nil, fmt.Errorf("job: enqueue: %w", err)
 	}
-	return k == 1, nil
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO jobs(kind, key, payload, run_at, max_attempts, state, updated)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING`)
+	if err != nil {
+		return nil, fmt.Errorf("job: enqueue: %w", err)
+	}
+	defer stmt.Close()
+	for _, n := range jobs {
+		if n.Kind == "" {
+			return nil, errors.New("job: enqueue: empty kind")
+		}
+		if n.MaxAttempts <= 0 {
+			n.MaxAttempts = DefaultMaxAttempts
+		}
+		var runAt int64
+		if !n.RunAt.IsZero() {
+			runAt = ms(n.RunAt)
+		}
+		if n.Key == "" {
+			n.Key = fmt.Sprintf("%s@%d", n.Kind, runAt)
+		}
+		res, err := stmt.ExecContext(ctx, n.Kind, n.Key, n.Payload, runAt, n.MaxAttempts, Queued, runAt)
+		if err != nil {
+			return nil, fmt.Errorf("job: enqueue %s: %w", n.Key, err)
+		}
+		k, err := res.RowsAffected()
+		if err != nil {
+			return nil, fmt.Errorf("job: enqueue %s: %w", n.Key, err)
+		}
+		added = append(added, k == 1)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("job: enqueue: %w", err)
+	}
+	return added, nil
 }
 
 // Claim takes the earliest due job — a queued one whose RunAt has come,

@@ -181,19 +181,24 @@ func (s *Scheduler) PlanPatient(ctx context.Context, id, to string, english bool
 	if maxA <= 0 {
 		maxA = 4
 	}
+	jobs := make([]job.NewJob, 0, len(rs))
 	for _, p := range rs {
 		body, err := json.Marshal(p)
 		if err != nil {
 			return queued, skipped, fmt.Errorf("reminder %s: %w", p.Reminder.ID, err)
 		}
-		added, err := s.Queue.Enqueue(ctx, job.NewJob{Kind: JobSend, Key: "reminder/" + p.Reminder.ID, Payload: body,
+		jobs = append(jobs, job.NewJob{Kind: JobSend, Key: "reminder/" + p.Reminder.ID, Payload: body,
 			RunAt: p.Reminder.SendAt, MaxAttempts: maxA})
-		if err != nil {
-			return queued, skipped, err
-		}
-		if added {
+	}
+	// One transaction per patient; keys already queued add nothing.
+	added, err := s.Queue.EnqueueBatch(ctx, jobs)
+	if err != nil {
+		return 0, skipped, err
+	}
+	for i, ok := range added {
+		if ok {
 			queued++
-			s.Metrics.plannedInc(p.Reminder.Kind)
+			s.Metrics.plannedInc(rs[i].Reminder.Kind)
 		}
 	}
 	return queued, skipped, nil

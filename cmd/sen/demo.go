@@ -59,7 +59,11 @@ population is served as it is.`,
 			if err := loadDemo(cmd.Context(), app, out, f.dataDir, seed, patients); err != nil {
 				return err
 			}
-			return app.serve(cmd.Context(), out, demoBanner(patients))
+			logins, err := ensureDemoLogins(cmd.Context(), app)
+			if err != nil {
+				return err
+			}
+			return app.serve(cmd.Context(), out, withLogins(demoBanner(patients), logins))
 		},
 	}
 	f.register(cmd)

@@ -53,6 +53,7 @@ func newRootCmd() *cobra.Command {
 		newExportCmd(),
 		newViewCmd(),
 		newUserCmd(), newClientCmd(), newAuditCmd(),
+		newUserCmd(), newClientCmd(), newAuditCmd(),
 		newAdherenceCmd(), newModelCmd(),
 		newVerifyCmd(), newRetentionCmd(),
 	)

@@ -39,6 +39,9 @@ type serverFlags struct {
 	// appClock is the apps' clock (nil: the wall clock). sen demo runs it
 	// inside the synthetic period so that "today" has doses.
 	appClock func() time.Time
+	// noAuth serves without authentication, access control or audit
+	// (loopback addresses only; security.go).
+	noAuth bool
 }
 
 func (f *serverFlags) register(cmd *cobra.Command) {
@@ -48,6 +51,7 @@ func (f *serverFlags) register(cmd *cobra.Command) {
 	cmd.Flags().Int64Var(&f.maxBodyBytes, "max-body-bytes", 16<<20, "largest accepted request body in bytes")
 	cmd.Flags().StringVar(&f.logFormat, "log-format", "text", `log format: "text" or "json"`)
 	cmd.Flags().DurationVar(&f.shutdownWait, "shutdown-timeout", 30*time.Second, "how long to drain requests on SIGINT/SIGTERM")
+	cmd.Flags().BoolVar(&f.noAuth, "no-auth", false, "serve without sign-in, access control or audit (refused unless --addr is loopback)")
 }
 
 func newServeCmd() *cobra.Command {
@@ -91,6 +95,7 @@ type app struct {
 	handler http.Handler
 	indexer *search.Indexer
 	exports *operation.Exporter // Bulk Data $export jobs under --data-dir/export
+	sec     *security           // SMART authorization, access control, audit (security.go)
 }
 
 func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error) {
@@ -103,6 +108,11 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 	if err != nil {
 		return nil, err
 	}
+	sec, err := openSecurity(ctx, f, log, st, model, ix)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	// Metrics and request logs wrap the API; the store keeps its own type
 	// in app.store for the optional interfaces (bulk load, check, backup).
 	exports, err := operation.NewExporter(st, model, filepath.Join(f.dataDir, "export"), log)
@@ -113,7 +123,7 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 	metrics := obs.NewMetrics(prometheus.NewRegistry())
 	metrics.KnownType = model.IsResource
 	api := rest.New(rest.Config{
-		Store:   metrics.Store(st),
+		Store:   sec.store(metrics.Store(st)),
 		Indexer: ix,
 		Parser: rest.QueryParserFunc(func(typ string, params url.Values, strict bool) (*search.Query, error) {
 			return search.ParseQuery(model, typ, params, strict)
@@ -123,6 +133,7 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 		Exports:      exports,
 		MaxBodyBytes: f.maxBodyBytes,
 		Logger:       log,
+		Security:     sec.securityExtension,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metrics.Handler())
@@ -140,7 +151,7 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 		Queries: web.QueryParserFunc(func(typ string, params url.Values) (*search.Query, error) {
 			return search.ParseQuery(model, typ, params, false)
 		}),
-		FHIR:    api,
+		FHIR:    sec.trusted(api),
 		Catalog: msgs,
 		Now:     f.appClock,
 		Logger:  log,
@@ -150,12 +161,13 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 		return nil, err
 	}
 	ui.Mount(mux)
-	h := obs.RequestLog(log, metrics.Middleware(mux))
-	return &app{flags: f, log: log, store: st, handler: h, indexer: ix, exports: exports}, nil
+	h := obs.RequestLog(log, metrics.Middleware(sec.middleware(mux)))
+	return &app{flags: f, log: log, store: st, handler: h, indexer: ix, exports: exports, sec: sec}, nil
 }
 
 func (a *app) close() {
 	a.exports.Close()
+	a.sec.close()
 	if err := a.store.Close(); err != nil {
 		a.log.Error("close store", "err", err)
 	}

@@ -63,6 +63,16 @@ func (s *server) capabilityStatement(base string) map[string]any {
 		}
 		resources = append(resources, rc)
 	}
+	restCap := map[string]any{
+		"mode":        "server",
+		"resource":    resources,
+		"interaction": []code{{"transaction"}, {"batch"}, {"search-system"}, {"history-system"}},
+	}
+	if s.cfg.Security != nil {
+		if sec := s.cfg.Security(base); sec != nil {
+			restCap["security"] = sec
+		}
+	}
 	return map[string]any{
 		"resourceType":   "CapabilityStatement",
 		"status":         "active",
@@ -74,10 +84,6 @@ func (s *server) capabilityStatement(base string) map[string]any {
 		"fhirVersion":    s.cfg.Model.FHIRVersion(),
 		"format":         []string{"application/fhir+json", "json"},
 		"patchFormat":    []string{"application/json-patch+json", "application/fhir+json"},
-		"rest": []map[string]any{{
-			"mode":        "server",
-			"resource":    resources,
-			"interaction": []code{{"transaction"}, {"batch"}, {"search-system"}, {"history-system"}},
-		}},
+		"rest":           []map[string]any{restCap},
 	}
 }

@@ -64,6 +64,10 @@ type Config struct {
 	DefaultCount int
 	// Limits bound nesting depth, Bundle entries and search windows (limits.go).
 	Limits Limits
+	// Security, when set, returns the CapabilityStatement's rest.security
+	// element for the FHIR base (the SMART endpoints); nil or a nil result
+	// leaves it out.
+	Security func(fhirBase string) any
 }
 
 const defaultMaxBody = 16 << 20

@@ -11,7 +11,9 @@
 // derived from patient, medicine and dose time, so re-planning never
 // duplicates a reminder.
 //
-// Persisting reminders between restarts is the caller's: Dispatch takes
-// and returns the state. The package must not import the store, REST or
-// a backend; it uses internal/clinical/medication for dose confirmations.
+// Dispatch keeps state in the caller's hands; Scheduler (scheduler.go)
+// instead persists every reminder as a job in internal/job's queue, so a
+// running server survives restarts without losing or repeating one. The
+// package must not import the store, REST or a backend; it uses
+// internal/clinical/medication for dose confirmations and internal/job.
 package reminder

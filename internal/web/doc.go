@@ -21,7 +21,7 @@
 // arithmetic comes from clinical/medication, Vietnamese names and
 // identifiers from vn, messages from i18n.
 //
-// It may import store (the contract), search, fhir, i18n, vn and
-// clinical/medication. It must not import a storage backend, rest or cmd/sen;
+// It may import store (the contract), search, fhir, i18n, vn, audit (the
+// patient's access log) and clinical/medication. It must not import a storage backend, rest or cmd/sen;
 // webtest (test doubles) may import rest.
 package web

@@ -167,19 +167,6 @@ type taskJSON struct {
 	AuthoredOn  string    `json:"authoredOn"`
 }
 
-type auditJSON struct {
-	ID       string   `json:"id"`
-	Recorded string   `json:"recorded"`
-	Action   string   `json:"action"`
-	Type     coding   `json:"type"`
-	Subtype  []coding `json:"subtype"`
-	Agent    []struct {
-		Who       reference `json:"who"`
-		Requestor bool      `json:"requestor"`
-		Name      string    `json:"name"`
-	} `json:"agent"`
-}
-
 type medRequestJSON struct {
 	ID                        string    `json:"id"`
 	Status                    string    `json:"status"`

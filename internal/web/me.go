@@ -8,8 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sen-emr/sen/internal/audit"
 	"github.com/sen-emr/sen/internal/clinical/medication"
-	"github.com/sen-emr/sen/internal/i18n"
+	"github.com/sen-emr/sen/internal/fhir"
 )
 
 // doseRow is one scheduled dose in the patient app.
@@ -39,9 +40,11 @@ type meData struct {
 }
 
 type accessRow struct {
-	When   time.Time
-	Who    string
-	Action string
+	When       time.Time
+	Who        string
+	Action     string
+	Text       string // the whole entry as a sentence in the page's language
+	BreakGlass bool
 }
 
 func (h *Handler) meBase(w http.ResponseWriter, r *http.Request) (*User, *meData, bool, error) {
@@ -266,33 +269,24 @@ func (h *Handler) meResults(w http.ResponseWriter, r *http.Request) error {
 	return h.render(w, r, "me_results", &page{Title: "me.results.title", App: "me", User: u, Lang: lang, Data: d})
 }
 
-// meAccess lists who opened the record, from AuditEvents.
+// meAccess lists who else opened the record, from the audit trail, in
+// plain sentences (audit.AccessLog). A store that refuses the patient the
+// audit trail yields the "none yet" text rather than an error page.
 func (h *Handler) meAccess(w http.ResponseWriter, r *http.Request) error {
 	u, d, ok, err := h.meBase(w, r)
 	if !ok || err != nil {
 		return err
 	}
-	res, err := h.search(r.Context(), "AuditEvent", url.Values{"patient": {"Patient/" + d.Patient.ID}, "_count": {"50"}, "_sort": {"-date"}})
+	lang := h.cfg.Catalog.FromRequest(r)
+	entries, err := audit.AccessLog(r.Context(), h.cfg.Store, d.Patient.ID, lang, 50)
 	if err != nil {
-		return err
-	}
-	for _, a := range decode[auditJSON](h, res) {
-		row := accessRow{When: parseTime(a.Recorded, h.cfg.Location), Action: a.Action}
-		for _, ag := range a.Agent {
-			if ag.Requestor || row.Who == "" {
-				row.Who = ag.Name
-				if row.Who == "" {
-					row.Who = ag.Who.Display
-				}
-				if row.Who == "" {
-					row.Who = ag.Who.Reference
-				}
-			}
+		if fhir.KindOf(err) != fhir.KindForbidden {
+			return err
 		}
-		d.Access = append(d.Access, row)
+		h.cfg.Logger.Warn("web: access log refused", "patient", d.Patient.ID, "err", err)
 	}
-	sortByTime(d.Access, func(a accessRow) time.Time { return a.When })
-	return h.render(w, r, "me_access", &page{Title: "me.access.title", App: "me", User: u, Data: d})
+	for _, e := range entries {
+		d.Access = append(d.Access, accessRow{When: e.Time.In(h.cfg.Location), Who: e.Who, Action: e.Action, Text: e.Text, BreakGlass: e.BreakGlass})
+	}
+	return h.render(w, r, "me_access", &page{Title: "me.access.title", App: "me", User: u, Lang: lang, Data: d})
 }
-
-var _ = i18n.Vietnamese

@@ -27,6 +27,7 @@ var (
 // App is a Sen serving the FHIR API and the apps on an in-memory store.
 type App struct {
 	Store   *Store
+	Indexer *search.Indexer
 	Handler http.Handler // /fhir/... and the apps
 	Web     *web.Handler
 }
@@ -90,7 +91,7 @@ func NewApp(o Options) (*App, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/", api)
 	wh.Mount(mux)
-	return &App{Store: st, Handler: mux, Web: wh}, nil
+	return &App{Store: st, Indexer: ix, Handler: mux, Web: wh}, nil
 }
 
 // Load indexes and stores every resource gen emits.

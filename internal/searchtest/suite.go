@@ -70,7 +70,12 @@ func Run(t *testing.T, shared string, open func(testing.TB) store.Store) {
 	if f := rep.Failed(); len(f) > 0 {
 		t.Fatalf("import: %+v", f)
 	}
-	h := rest.New(rest.Config{Store: st, Indexer: ix, Model: m, BaseURL: base,
+	exports, err := operation.NewExporter(st, m, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(exports.Close)
+	h := rest.New(rest.Config{Store: st, Indexer: ix, Model: m, BaseURL: base, Exports: exports,
 		Parser: rest.QueryParserFunc(func(typ string, params url.Values, strict bool) (*search.Query, error) {
 			return search.ParseQuery(m, typ, params, strict)
 		})})
@@ -78,6 +83,7 @@ func Run(t *testing.T, shared string, open func(testing.TB) store.Store) {
 	if len(qs) < 150 {
 		t.Errorf("only %d queries generated from the fixtures, want at least 150", len(qs))
 	}
+	t.Run("behaviour", func(t *testing.T) { behaviours(t, h, c) })
 	for i, q := range qs {
 		q.post = i%4 == 3 && !strings.Contains(q.url[1:], "/")
 		t.Run(q.url, func(t *testing.T) { check(t, h, c, q) })

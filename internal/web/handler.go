@@ -77,6 +77,7 @@ var routeTable = []route{
 	{"GET /me/results", (*Handler).meResults},
 	{"GET /me/access", (*Handler).meAccess},
 	{"GET /me/text", (*Handler).toggleLarge},
+	{"GET /me/for", (*Handler).actFor},
 }
 
 func (h *Handler) routes() {

@@ -29,6 +29,7 @@ type doseRow struct {
 type meData struct {
 	Patient   patientView
 	Caregiver bool
+	Others    []patientView // the other patients a caregiver acts for
 	Doses     []doseRow
 	Missed    []doseRow
 	Meds      []medLine
@@ -56,7 +57,21 @@ func (h *Handler) meBase(w http.ResponseWriter, r *http.Request) (*User, *meData
 	if err != nil {
 		return nil, nil, false, err
 	}
-	return u, &meData{Patient: p, Caregiver: u.Role == RoleCaregiver}, true, nil
+	d := &meData{Patient: p, Caregiver: u.Role == RoleCaregiver}
+	if len(u.Patients) > 1 {
+		for i, id := range u.Patients {
+			if i == 10 {
+				break
+			}
+			if id == pid {
+				continue
+			}
+			if o, err := h.loadPatient(r.Context(), id); err == nil {
+				d.Others = append(d.Others, o)
+			}
+		}
+	}
+	return u, d, true, nil
 }
 
 // dayDoses lists the doses of active prescriptions scheduled on the day of

@@ -16,6 +16,7 @@ const (
 	cookieDemo   = "sen_demo"
 	cookieRecent = "sen_recent"
 	cookieLarge  = "sen_large"
+	cookieFor    = "sen_for" // the patient a caregiver is acting for
 	maxRecent    = 8
 )
 
@@ -83,8 +84,8 @@ func (h *Handler) patientUser(w http.ResponseWriter, r *http.Request) (*User, st
 	u, ok := h.user(r)
 	if ok && (u.Role == RolePatient || u.Role == RoleCaregiver) && len(u.Patients) > 0 {
 		pid := u.Patients[0]
-		if q := r.URL.Query().Get("for"); q != "" && slices.Contains(u.Patients, q) {
-			pid = q // a caregiver acting for another of their patients
+		if c, err := r.Cookie(cookieFor); err == nil && slices.Contains(u.Patients, c.Value) {
+			pid = c.Value // a caregiver acting for another of their patients
 		}
 		return u, pid, true
 	}
@@ -153,4 +154,18 @@ func pushRecent(w http.ResponseWriter, r *http.Request, id string) {
 		}
 	}
 	setCookie(w, cookieRecent, strings.Join(ids, "."), 30*24*3600)
+}
+
+// actFor switches the patient a caregiver acts for (one of theirs only).
+func (h *Handler) actFor(w http.ResponseWriter, r *http.Request) error {
+	u, _, ok := h.patientUser(w, r)
+	if !ok {
+		return nil
+	}
+	id := r.URL.Query().Get("id")
+	if !slices.Contains(u.Patients, id) {
+		return forbidden()
+	}
+	setCookie(w, cookieFor, id, 12*3600)
+	return redirect(w, r, "/me")
 }

@@ -96,6 +96,7 @@ type app struct {
 	indexer *search.Indexer
 	exports *operation.Exporter // Bulk Data $export jobs under --data-dir/export
 	sec     *security           // SMART authorization, access control, audit (security.go)
+	jobs    medLoop             // reminders and care-team alerts in the background (medloop.go)
 }
 
 func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error) {
@@ -120,7 +121,8 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 		st.Close()
 		return nil, err
 	}
-	metrics := obs.NewMetrics(prometheus.NewRegistry())
+	reg := prometheus.NewRegistry()
+	metrics := obs.NewMetrics(reg)
 	metrics.KnownType = model.IsResource
 	api := rest.New(rest.Config{
 		Store:   sec.store(metrics.Store(st)),
@@ -162,7 +164,8 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 	}
 	ui.Mount(mux)
 	h := obs.RequestLog(log, metrics.Middleware(sec.middleware(mux)))
-	return &app{flags: f, log: log, store: st, handler: h, indexer: ix, exports: exports, sec: sec}, nil
+	jobs := medLoop{dataDir: f.dataDir, fhir: sec.trusted(api), metrics: newMedLoopMetrics(reg), now: f.appClock}
+	return &app{flags: f, log: log, store: st, handler: h, indexer: ix, exports: exports, sec: sec, jobs: jobs}, nil
 }
 
 func (a *app) close() {
@@ -181,6 +184,12 @@ func (a *app) serve(ctx context.Context, out io.Writer, banner func(base string)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.flags.addr, err)
 	}
+	stopJobs, err := a.jobs.start(ctx, a.log)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("background jobs: %w", err)
+	}
+	defer stopJobs()
 	srv := &http.Server{
 		Handler:           a.handler,
 		ReadHeaderTimeout: 10 * time.Second,

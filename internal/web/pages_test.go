@@ -191,6 +191,17 @@ func TestPatientPages(t *testing.T) {
 	}
 }
 
+// Slow connections: the patient app's pages stay small.
+func TestPatientPageSize(t *testing.T) {
+	c := newClient(t, testApp(t), "vi")
+	c.signInPatient(patientOnMeds(t, c), "patient")
+	for _, p := range []string{"/me", "/me/medicines", "/me/missed", "/me/results"} {
+		if n := len(c.get(p).body); n > 24<<10 {
+			t.Errorf("%s is %d bytes, want < 24 KiB", p, n)
+		}
+	}
+}
+
 func TestLargeText(t *testing.T) {
 	c := newClient(t, testApp(t), "vi")
 	c.signInPatient(patientOnMeds(t, c), "patient")

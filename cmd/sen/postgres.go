@@ -2,11 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 
 	"github.com/sen-emr/sen/internal/store"
+	"github.com/sen-emr/sen/internal/store/postgres"
 )
 
+// openPostgres opens the PostgreSQL backend at url and migrates its schema.
 func openPostgres(ctx context.Context, url string) (store.Store, error) {
-	return nil, errors.New("postgres backend not wired yet")
+	return postgres.Open(ctx, url, postgres.Options{})
 }

@@ -50,43 +50,58 @@ func SyntheaFiles(tb testing.TB, shared string, n int) []string {
 	return files[:n+2]
 }
 
-// Run loads the Synthea fixtures into the store open returns (an empty
-// one) and checks every query of the table against the answer computed
-// from the bundles.
-func Run(t *testing.T, shared string, open func(testing.TB) store.Store) {
-	files := SyntheaFiles(t, shared, Bundles)
-	c := loadCorpus(t, files)
-	st := open(t)
+// fixture is a store loaded with the Synthea bundles, the REST handler
+// over it and the corpus computed from the same bundles.
+type fixture struct {
+	st store.Store
+	h  http.Handler
+	c  *corpus
+	m  *r4.Model
+}
+
+// load imports the bundles into the store open returns and builds the handler.
+func load(tb testing.TB, files []string, open func(testing.TB) store.Store) *fixture {
+	tb.Helper()
+	c := loadCorpus(tb, files)
+	st := open(tb)
 	m := r4.Load()
 	ix, err := search.NewIndexer(m)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	im := operation.Importer{Store: st, Indexer: ix, Model: m}
 	rep, err := im.Import(context.Background(), files)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	if f := rep.Failed(); len(f) > 0 {
-		t.Fatalf("import: %+v", f)
+		tb.Fatalf("import: %+v", f)
 	}
-	exports, err := operation.NewExporter(st, m, t.TempDir(), nil)
+	exports, err := operation.NewExporter(st, m, tb.TempDir(), nil)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(exports.Close)
+	tb.Cleanup(exports.Close)
 	h := rest.New(rest.Config{Store: st, Indexer: ix, Model: m, BaseURL: base, Exports: exports,
 		Parser: rest.QueryParserFunc(func(typ string, params url.Values, strict bool) (*search.Query, error) {
 			return search.ParseQuery(m, typ, params, strict)
 		})})
-	qs := queries(c)
+	return &fixture{st: st, h: h, c: c, m: m}
+}
+
+// Run loads the Synthea fixtures into the store open returns (an empty
+// one) and checks every query of the table, and the behaviours of
+// behaviour.go, against the answer computed from the bundles.
+func Run(t *testing.T, shared string, open func(testing.TB) store.Store) {
+	f := load(t, SyntheaFiles(t, shared, Bundles), open)
+	qs := queries(f.c)
 	if len(qs) < 150 {
 		t.Errorf("only %d queries generated from the fixtures, want at least 150", len(qs))
 	}
-	t.Run("behaviour", func(t *testing.T) { behaviours(t, h, c) })
+	t.Run("behaviour", func(t *testing.T) { behaviours(t, f.h, f.c) })
 	for i, q := range qs {
 		q.post = i%4 == 3 && !strings.Contains(q.url[1:], "/")
-		t.Run(q.url, func(t *testing.T) { check(t, h, c, q) })
+		t.Run(q.url, func(t *testing.T) { check(t, f.h, f.c, q) })
 	}
 }
 

@@ -25,6 +25,7 @@ import (
 	"github.com/sen-emr/sen/internal/store"
 	"github.com/sen-emr/sen/internal/validate"
 	"github.com/sen-emr/sen/internal/web"
+	"github.com/sen-emr/sen/internal/web/webauth"
 )
 
 // serverFlags are the flags sen serve and sen demo share. Operators' scripts
@@ -148,16 +149,23 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 		st.Close()
 		return nil, err
 	}
-	ui, err := web.New(web.Config{
-		Store: metrics.Store(st),
+	webCfg := web.Config{
+		Store: sec.store(metrics.Store(st)),
 		Queries: web.QueryParserFunc(func(typ string, params url.Values) (*search.Query, error) {
 			return search.ParseQuery(model, typ, params, false)
 		}),
-		FHIR:    sec.trusted(api),
+		FHIR:    api,
 		Catalog: msgs,
 		Now:     f.appClock,
 		Logger:  log,
-	})
+	}
+	if !sec.off {
+		// The apps sign users in with auth's accounts; each request then
+		// carries the user's Principal, so the guard decides what they see
+		// and write. With --no-auth they show the demo picker instead.
+		webCfg.Auth = webauth.Authenticator{Accounts: sec.acc}
+	}
+	ui, err := web.New(webCfg)
 	if err != nil {
 		st.Close()
 		return nil, err

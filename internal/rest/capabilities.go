@@ -42,11 +42,13 @@ type resourceCap struct {
 	ConditionalUpdate bool             `json:"conditionalUpdate"`
 	ConditionalDelete string           `json:"conditionalDelete"`
 	SearchParam       []searchParamCap `json:"searchParam,omitempty"`
+	Operation         []operationCap   `json:"operation,omitempty"`
 }
 
 func (s *server) capabilityStatement(base string) map[string]any {
 	interactions := []code{{"read"}, {"vread"}, {"update"}, {"patch"}, {"delete"},
 		{"history-instance"}, {"history-type"}, {"create"}, {"search-type"}}
+	ops := s.mountedOperations()
 	var resources []resourceCap
 	for _, typ := range s.cfg.Model.ResourceTypes() {
 		rc := resourceCap{
@@ -54,6 +56,7 @@ func (s *server) capabilityStatement(base string) map[string]any {
 			Interaction: interactions, Versioning: "versioned-update", ReadHistory: true,
 			UpdateCreate: true, ConditionalCreate: true, ConditionalRead: "modified-since",
 			ConditionalUpdate: true, ConditionalDelete: "single",
+			Operation: append(append([]operationCap(nil), ops[typ]...), ops["{type}"]...),
 		}
 		for _, sp := range s.cfg.Model.SearchParams(typ) {
 			if sp.Type == "special" {
@@ -67,6 +70,9 @@ func (s *server) capabilityStatement(base string) map[string]any {
 		"mode":        "server",
 		"resource":    resources,
 		"interaction": []code{{"transaction"}, {"batch"}, {"search-system"}, {"history-system"}},
+	}
+	if len(ops[""]) > 0 {
+		restCap["operation"] = ops[""]
 	}
 	if s.cfg.Security != nil {
 		if sec := s.cfg.Security(base); sec != nil {

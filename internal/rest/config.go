@@ -76,7 +76,7 @@ const defaultMaxBody = 16 << 20
 // configuration, so one value serves concurrent requests.
 type server struct {
 	cfg Config
-	mux *http.ServeMux
+	mux *routeMux
 	log *slog.Logger
 }
 
@@ -99,7 +99,7 @@ func New(cfg Config) http.Handler {
 	if cfg.DefaultCount <= 0 {
 		cfg.DefaultCount = 50
 	}
-	s := &server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
+	s := &server{cfg: cfg, log: cfg.Logger, mux: newRouteMux()}
 	s.routes()
 	return s
 }

@@ -77,7 +77,7 @@ func start(tb testing.TB, bin string, args ...string) *server {
 	tb.Helper()
 	addr := freeAddr(tb)
 	s := &server{base: "http://" + addr + "/fhir", log: &bytes.Buffer{}, done: make(chan error, 1)}
-	s.cmd = exec.Command(bin, append([]string{"serve", "--addr", addr, "--log-format", "json"}, args...)...)
+	s.cmd = exec.Command(bin, append([]string{"serve", "--no-auth", "--addr", addr, "--log-format", "json"}, args...)...)
 	s.cmd.Stdout = io.Discard
 	s.cmd.Stderr = &syncWriter{w: s.log}
 	if err := s.cmd.Start(); err != nil {

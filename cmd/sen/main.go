@@ -53,7 +53,6 @@ func newRootCmd() *cobra.Command {
 		newExportCmd(),
 		newViewCmd(),
 		newUserCmd(), newClientCmd(), newAuditCmd(),
-		newUserCmd(), newClientCmd(), newAuditCmd(),
 		newAdherenceCmd(), newModelCmd(),
 		newVerifyCmd(), newRetentionCmd(),
 	)

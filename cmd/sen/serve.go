@@ -171,7 +171,7 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 		return nil, err
 	}
 	ui.Mount(mux)
-	h := obs.RequestLog(log, metrics.Middleware(sec.middleware(mux)))
+	h := obs.RequestLog(log, metrics.Middleware(sec.middleware(sec.populationGate(mux))))
 	jobs := medLoop{dataDir: f.dataDir, fhir: sec.trusted(api), metrics: newMedLoopMetrics(reg), now: f.appClock}
 	return &app{flags: f, log: log, store: st, handler: h, indexer: ix, exports: exports, sec: sec, jobs: jobs}, nil
 }

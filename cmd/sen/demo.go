@@ -31,7 +31,7 @@ func newDemoCmd() *cobra.Command {
 	var seed int64
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Generate a synthetic Vietnamese population, load it and serve Sen",
+		Short: "Generate a synthetic Vietnamese population, load it and serve Sen / Tạo dân số mô phỏng và chạy thử Sen",
 		Long: `Generate a deterministic synthetic Vietnamese population (patients,
 households, hospitals and commune health stations, chronic conditions,
 prescriptions, dispensings and dose confirmations), load it into the data
@@ -91,12 +91,12 @@ func loadDemo(ctx context.Context, a *app, out io.Writer, dataDir string, seed i
 	if b, err := os.ReadFile(markerPath); err == nil {
 		var m demoMarker
 		if json.Unmarshal(b, &m) == nil && m.Seed == seed && m.Patients == patients && m.End.Equal(demoEnd) {
-			fmt.Fprintf(out, "Using the demo population already in %s (%d patients, %d resources).\n", dataDir, m.Patients, m.Written)
+			fmt.Fprintf(out, "Dùng dân số mô phỏng có sẵn / using the demo population already in %s (%d patients, %d resources).\n", dataDir, m.Patients, m.Written)
 			return nil
 		}
 	}
 	gen := synth.New(synth.Config{Seed: seed, Patients: patients, End: demoEnd})
-	fmt.Fprintf(out, "Generating and loading %d synthetic patients into %s ...\n", patients, dataDir)
+	fmt.Fprintf(out, "Đang tạo và nạp / generating and loading %d synthetic patients into %s ...\n", patients, dataDir)
 	start := time.Now()
 
 	// The generator pushes; the loader pulls. A bounded channel joins them.
@@ -131,7 +131,7 @@ func loadDemo(ctx context.Context, a *app, out io.Writer, dataDir string, seed i
 		return fmt.Errorf("generate demo population: %w", err)
 	}
 	took := time.Since(start)
-	fmt.Fprintf(out, "Loaded %d resources in %.1fs (%.0f resources/s).\n", st.Written, took.Seconds(), float64(st.Written)/took.Seconds())
+	fmt.Fprintf(out, "Đã nạp / loaded %d resources in %.1fs (%.0f resources/s).\n", st.Written, took.Seconds(), float64(st.Written)/took.Seconds())
 	m, _ := json.Marshal(demoMarker{Seed: seed, Patients: patients, End: demoEnd, Written: st.Written})
 	if err := os.WriteFile(markerPath, m, 0o640); err != nil {
 		return fmt.Errorf("write %s: %w", markerPath, err)
@@ -141,7 +141,7 @@ func loadDemo(ctx context.Context, a *app, out io.Writer, dataDir string, seed i
 
 func demoBanner(patients int) func(base string) string {
 	return func(base string) string {
-		return fmt.Sprintf(`Open %s/ in a browser. Demo population: %d synthetic patients (no real person's data).
+		return fmt.Sprintf(`Mở / open %s/ in a browser. Dân số mô phỏng / demo population: %d synthetic patients (no real person's data).
 Thử / try:  curl '%s/fhir/Patient?name=nguyen&_count=5'
 Dừng / stop: Ctrl+C
 `, base, patients, base)

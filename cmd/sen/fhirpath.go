@@ -14,7 +14,7 @@ import (
 func newFHIRPathCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "fhirpath EXPR FILE.json",
-		Short: "Evaluate a FHIRPath expression on a FHIR JSON file and print the result as JSON",
+		Short: "Evaluate a FHIRPath expression on a FHIR JSON file / Tính biểu thức FHIRPath trên tệp FHIR JSON",
 		Long: `Evaluate a FHIRPath expression on a FHIR JSON resource ("-" reads standard input).
 The result is printed as a JSON array of {"type": ..., "value": ...} items.`,
 		Args: cobra.ExactArgs(2),

@@ -59,7 +59,7 @@ func newServeCmd() *cobra.Command {
 	var f serverFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the FHIR API at /fhir",
+		Short: "Serve the FHIR API at /fhir and the apps / Chạy máy chủ FHIR và ứng dụng",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log, err := newLogger(f.logFormat)
@@ -208,7 +208,7 @@ func (a *app) serve(ctx context.Context, out io.Writer, banner func(base string)
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
 	base := "http://" + ln.Addr().String()
-	fmt.Fprintf(out, "Sen is serving the FHIR API at %s/fhir\n", base)
+	fmt.Fprintf(out, "Sen đang chạy / Sen is serving the FHIR API at %s/fhir\n", base)
 	if banner != nil {
 		fmt.Fprint(out, banner(base))
 	}

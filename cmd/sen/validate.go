@@ -14,7 +14,7 @@ import (
 func newValidateCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "validate FILE.json",
-		Short: "Validate a FHIR R4 JSON resource and print an OperationOutcome",
+		Short: "Validate a FHIR R4 JSON resource / Kiểm tra tính hợp lệ của tài nguyên FHIR R4",
 		Long: `Validate a FHIR R4 JSON resource ("-" reads standard input) against the R4
 definitions: structure, cardinality, primitive formats, required bindings,
 references and invariants. Prints an OperationOutcome; exits 1 when it holds

@@ -51,6 +51,7 @@ population is served as it is.`,
 			}
 			out := cmd.OutOrStdout()
 			f.appClock = demoClock(time.Now())
+			f.sign.demo = true // a self-signed key in --data-dir when no --sign-key (signing.go)
 			app, err := openApp(cmd.Context(), &f, log)
 			if err != nil {
 				return err

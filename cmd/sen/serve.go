@@ -43,6 +43,8 @@ type serverFlags struct {
 	// noAuth serves without authentication, access control or audit
 	// (loopback addresses only; security.go).
 	noAuth bool
+	// sign chooses the signing key and trust list (signing.go).
+	sign signingFlags
 }
 
 func (f *serverFlags) register(cmd *cobra.Command) {
@@ -53,6 +55,7 @@ func (f *serverFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.logFormat, "log-format", "text", `log format: "text" or "json"`)
 	cmd.Flags().DurationVar(&f.shutdownWait, "shutdown-timeout", 30*time.Second, "how long to drain requests on SIGINT/SIGTERM")
 	cmd.Flags().BoolVar(&f.noAuth, "no-auth", false, "serve without sign-in, access control or audit (refused unless --addr is loopback)")
+	f.sign.register(cmd)
 }
 
 func newServeCmd() *cobra.Command {
@@ -122,6 +125,12 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 		st.Close()
 		return nil, err
 	}
+	signing, err := openSigning(&f.sign, f.dataDir, log, time.Now)
+	if err != nil {
+		exports.Close()
+		st.Close()
+		return nil, err
+	}
 	reg := prometheus.NewRegistry()
 	metrics := obs.NewMetrics(reg)
 	metrics.KnownType = model.IsResource
@@ -137,6 +146,7 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 		MaxBodyBytes: f.maxBodyBytes,
 		Logger:       log,
 		Security:     sec.securityExtension,
+		Signing:      signing,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metrics.Handler())

@@ -68,6 +68,9 @@ type Config struct {
 	// element for the FHIR base (the SMART endpoints); nil or a nil result
 	// leaves it out.
 	Security func(fhirBase string) any
+	// Signing, when set, mounts $sign and reports signatures on reads
+	// (signing.go); nil leaves both off.
+	Signing *Signing
 }
 
 const defaultMaxBody = 16 << 20

@@ -27,7 +27,11 @@ func (s *server) read(r *http.Request) (*result, error) {
 	if notModified(r, res) {
 		return &result{status: http.StatusNotModified, res: res, noBody: true}, nil
 	}
-	return &result{res: res}, nil
+	out := &result{res: res}
+	if st := s.signatureState(r.Context(), res); st != "" {
+		out.header = http.Header{SignatureHeader: {st}}
+	}
+	return out, nil
 }
 
 // notModified implements If-None-Match and If-Modified-Since on reads

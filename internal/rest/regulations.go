@@ -79,7 +79,7 @@ func (s *server) verifyResource(ctx context.Context, typ, id string) ([]*sign.Re
 		body = cur.JSON
 	}
 	var out []*sign.Result
-	v := &sign.Verifier{}
+	v := s.verifier()
 	for _, p := range page.Resources {
 		res := v.Verify(p.JSON, body)
 		if res.Changed() && !deleted {

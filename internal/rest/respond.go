@@ -21,6 +21,8 @@ type result struct {
 	location string                 // relative: Type/id/_history/n
 	// noBody is set for answers that never carry one (304, conditional create match with minimal).
 	noBody bool
+	// header holds extra response headers (X-Sen-Signature on reads).
+	header http.Header
 }
 
 const (
@@ -84,6 +86,9 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 
 func (s *server) writeResult(w http.ResponseWriter, r *http.Request, res *result) {
 	h := w.Header()
+	for k, v := range res.header {
+		h[k] = v
+	}
 	if res.res != nil {
 		h.Set("ETag", res.res.VersionTag())
 		h.Set("Last-Modified", res.res.LastUpdated.UTC().Format(http.TimeFormat))

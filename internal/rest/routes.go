@@ -85,6 +85,7 @@ func (s *server) routes() {
 	s.mountViewDefinition() // ViewDefinition $run and $viewdefinition-export (viewdefinition.go)
 	s.mountCarePlan()       // Task state machine on every write; care coordination operations (careplan.go)
 	s.mountBulkExport()     // Bulk Data $export kick-off, status and files (bulkops.go)
+	s.mountSigning()        // $sign and the X-Sen-Signature read header (signing.go)
 	s.mux.HandleFunc("/fhir/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, fhir.Errorf(fhir.KindNotFound, "no FHIR interaction %s %s", r.Method, r.URL.Path))
 	})

@@ -92,7 +92,13 @@ func openSecurity(ctx context.Context, f *serverFlags, log *slog.Logger, st stor
 		acc.Close()
 		return nil, err
 	}
-	bg := consent.NewBreakGlass(nil, 0)
+	// Break-glass grants live in auth.db so that an emergency opening and
+	// its review survive a restart.
+	bg, err := consent.OpenBreakGlass(ctx, acc.DB(), nil, 0)
+	if err != nil {
+		acc.Close()
+		return nil, err
+	}
 	az := auth.New(auth.Config{Accounts: acc, Keys: keys, BreakGlass: bg, Audit: aw, Store: st, Logger: log})
 	g := &auth.Guard{Store: st, Indexer: ix, Compartments: model, Policy: &auth.Policy{BreakGlass: bg}}
 	return &security{acc: acc, az: az, audit: aw, guard: g, log: log}, nil

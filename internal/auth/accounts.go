@@ -91,6 +91,10 @@ func OpenAccounts(ctx context.Context, db *sql.DB, now func() time.Time) (*Accou
 // Close closes the database.
 func (a *Accounts) Close() error { return a.db.Close() }
 
+// DB is the accounts database, for the other security tables that live
+// beside the accounts (consent.OpenBreakGlass). Closed by Close.
+func (a *Accounts) DB() *sql.DB { return a.db }
+
 func ts(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // AddUser stores a new user. u.ID is assigned when empty; the username must

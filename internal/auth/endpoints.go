@@ -87,13 +87,14 @@ func (a *Authorizer) openBreakGlass(w http.ResponseWriter, r *http.Request, p *P
 		writeOutcome(w, fhir.Errorf(fhir.KindNotFound, "không tìm thấy người bệnh / no such patient"))
 		return
 	}
-	g, err := a.cfg.BreakGlass.Open(p.Subject, body.Patient, body.Reason)
+	g, err := a.cfg.BreakGlass.Open(r.Context(), p.Subject, body.Patient, body.Reason)
 	if err != nil {
 		if errors.Is(err, consent.ErrReason) {
 			writeOutcome(w, fhir.Errorf(fhir.KindInvalid, "%s", err.Error()))
 			return
 		}
-		writeOutcome(w, fhir.Errorf(fhir.KindInvalid, "%s", err.Error()))
+		a.log.Error("open break-glass", "err", err)
+		writeOutcome(w, &fhir.Error{Kind: fhir.KindInternal, Msg: "internal error", Err: err})
 		return
 	}
 	a.record(a.event(r, p, http.StatusCreated, "break-glass", audit.ActionExecute, []string{body.Patient}, nil, true, body.Reason))
@@ -124,8 +125,13 @@ func (a *Authorizer) reviewBreakGlass(w http.ResponseWriter, r *http.Request, p 
 		writeOutcome(w, fhir.Errorf(fhir.KindForbidden, "chỉ quản trị viên / administrators only"))
 		return
 	}
-	if err := a.cfg.BreakGlass.Review(r.PathValue("id"), p.Subject); err != nil {
-		writeOutcome(w, fhir.Errorf(fhir.KindNotFound, "%s", err.Error()))
+	if err := a.cfg.BreakGlass.Review(r.Context(), r.PathValue("id"), p.Subject); err != nil {
+		if errors.Is(err, consent.ErrNoGrant) {
+			writeOutcome(w, fhir.Errorf(fhir.KindNotFound, "%s", err.Error()))
+			return
+		}
+		a.log.Error("review break-glass", "err", err)
+		writeOutcome(w, &fhir.Error{Kind: fhir.KindInternal, Msg: "internal error", Err: err})
 		return
 	}
 	a.record(a.event(r, p, http.StatusOK, "break-glass-review", audit.ActionExecute, nil, nil, false, ""))

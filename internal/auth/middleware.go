@@ -16,6 +16,8 @@ import (
 //     OperationOutcome otherwise); its Principal goes into the request
 //     context for the store Guard, and an AuditEvent records who did what
 //     to which patients, with the response status as outcome;
+//   - the web apps (/app, /me) sign their users in themselves; each page
+//     that showed or changed patient data is audited (webaudit.go);
 //   - /readyz runs as a probe allowed only to look for one Patient;
 //   - anything else (static files, /healthz, /metrics) passes unchanged.
 func (a *Authorizer) Middleware(next http.Handler) http.Handler {
@@ -31,6 +33,9 @@ func (a *Authorizer) Middleware(next http.Handler) http.Handler {
 		case path == "/readyz":
 			s, _ := ParseScopes("system/Patient.s")
 			next.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), &Principal{Subject: "readiness-probe", Role: RoleSystem, Scopes: s})))
+			return
+		case isWebApp(path):
+			a.serveWeb(next, w, r)
 			return
 		case path != "/fhir" && !strings.HasPrefix(path, "/fhir/"):
 			next.ServeHTTP(w, r)

@@ -102,7 +102,7 @@ func TestPolicyReadWrite(t *testing.T) {
 	st := openStore(t)
 	load(t, st, policyFixture...)
 	bg := consent.NewBreakGlass(nil, time.Hour)
-	if _, err := bg.Open("u-doc", "p4", "Cấp cứu: người bệnh bất tỉnh tại khoa"); err != nil {
+	if _, err := bg.Open(context.Background(), "u-doc", "p4", "Cấp cứu: người bệnh bất tỉnh tại khoa"); err != nil {
 		t.Fatal(err)
 	}
 	g := newGuard(t, st, bg)

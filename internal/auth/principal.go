@@ -36,8 +36,13 @@ type Principal struct {
 
 type principalKey struct{}
 
-// WithPrincipal returns ctx carrying p.
+// WithPrincipal returns ctx carrying p. When ctx belongs to a web page
+// request that the Middleware audits (webaudit.go), p is also handed back
+// to the Middleware, which records what the page showed once it is served.
 func WithPrincipal(ctx context.Context, p *Principal) context.Context {
+	if s, ok := ctx.Value(slotKey{}).(*principalSlot); ok {
+		s.set(p)
+	}
 	return context.WithValue(ctx, principalKey{}, p)
 }
 

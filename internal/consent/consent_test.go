@@ -1,6 +1,7 @@
 package consent
 
 import (
+	"context"
 	"testing"
 	"time"
 )
@@ -68,10 +69,10 @@ func TestBreakGlass(t *testing.T) {
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	b := NewBreakGlass(clock, 30*time.Minute)
-	if _, err := b.Open("u1", "p1", "short"); err == nil {
+	if _, err := b.Open(context.Background(), "u1", "p1", "short"); err == nil {
 		t.Fatal("short reason accepted")
 	}
-	g, err := b.Open("u1", "p1", "Bệnh nhân hôn mê, cấp cứu")
+	g, err := b.Open(context.Background(), "u1", "p1", "Bệnh nhân hôn mê, cấp cứu")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,13 +100,13 @@ func TestBreakGlass(t *testing.T) {
 	if got := len(b.Pending()); got != 1 {
 		t.Fatalf("pending: got %d, want 1", got)
 	}
-	if err := b.Review(g.ID, "admin"); err != nil {
+	if err := b.Review(context.Background(), g.ID, "admin"); err != nil {
 		t.Fatal(err)
 	}
 	if got := len(b.Pending()); got != 0 {
 		t.Fatalf("pending after review: got %d, want 0", got)
 	}
-	if err := b.Review("nope", "admin"); err == nil {
+	if err := b.Review(context.Background(), "nope", "admin"); err == nil {
 		t.Fatal("review of unknown grant accepted")
 	}
 }

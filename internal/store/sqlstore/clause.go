@@ -135,7 +135,7 @@ func (p *planner) clause(c *search.Clause, r string, types []string) error {
 			p.b.sql(" OR ")
 		}
 		p.b.sql("(")
-		if err := p.value(c, t, &c.Values[i], a); err != nil {
+		if err := p.value(c, t, &c.Values[i], a+"."); err != nil {
 			return err
 		}
 		p.b.sql(")")
@@ -144,7 +144,8 @@ func (p *planner) clause(c *search.Clause, r string, types []string) error {
 	return nil
 }
 
-// value appends the condition on index alias a for one value of c.
+// value appends the condition for one value of c; a is the column prefix
+// ("i1." for a parameter's own table, "c1.c0_" for a composite component).
 func (p *planner) value(c *search.Clause, t table, v *search.Value, a string) error {
 	switch {
 	case t.name == tToken.name && c.Type == search.TypeReference: // :identifier
@@ -163,9 +164,9 @@ func (p *planner) value(c *search.Clause, t table, v *search.Value, a string) er
 		p.referenceCond(a, c.Modifier, v)
 		return nil
 	case c.Type == search.TypeDate:
-		return p.dateCond(a+".low", a+".high", v)
+		return p.dateCond(a+"low", a+"high", v)
 	case c.Type == search.TypeNumber:
-		return p.numberCond(a+".num", v.Prefix, v.Number, v.NumLow, v.NumHigh)
+		return p.numberCond(a+"num", v.Prefix, v.Number, v.NumLow, v.NumHigh)
 	case c.Type == search.TypeQuantity:
 		return p.quantityCond(a, v)
 	}
@@ -247,7 +248,7 @@ func (p *planner) tokenCond(a, mod string, v *search.Value) {
 		if norm == "" {
 			norm = fold(v.Raw)
 		}
-		b.sql(a, ".text LIKE ").arg(likeEscape(norm) + "%").sql(" ESCAPE '\\'")
+		b.sql(a, "text LIKE ").arg(likeEscape(norm) + "%").sql(" ESCAPE '\\'")
 		return
 	case "of-type":
 		tsys, tcode, code := v.TypeSystem, v.TypeCode, v.Code
@@ -258,16 +259,16 @@ func (p *planner) tokenCond(a, mod string, v *search.Value) {
 			}
 			tsys, tcode, code = parts[0], parts[1], parts[2]
 		}
-		b.sql(a, ".tsys = ").arg(tsys).sql(" AND ", a, ".tcode = ").arg(tcode).sql(" AND ", a, ".code = ").arg(code)
+		b.sql(a, "tsys = ").arg(tsys).sql(" AND ", a, "tcode = ").arg(tcode).sql(" AND ", a, "code = ").arg(code)
 		return
 	}
 	switch {
 	case v.HasSystem && v.Code == "":
-		b.sql(a, ".system = ").arg(v.System)
+		b.sql(a, "system = ").arg(v.System)
 	case v.HasSystem:
-		b.sql(a, ".code = ").arg(v.Code).sql(" AND ", a, ".system = ").arg(v.System)
+		b.sql(a, "code = ").arg(v.Code).sql(" AND ", a, "system = ").arg(v.System)
 	default:
-		b.sql(a, ".code = ").arg(v.Code)
+		b.sql(a, "code = ").arg(v.Code)
 	}
 }
 
@@ -288,11 +289,11 @@ func (p *planner) stringCond(a, mod string, v *search.Value) {
 	}
 	switch mod {
 	case "exact":
-		p.b.sql(a, ".value = ").arg(v.Raw)
+		p.b.sql(a, "value = ").arg(v.Raw)
 	case "contains":
-		p.b.sql(a, ".norm LIKE ").arg("%" + likeEscape(norm) + "%").sql(" ESCAPE '\\'")
+		p.b.sql(a, "norm LIKE ").arg("%" + likeEscape(norm) + "%").sql(" ESCAPE '\\'")
 	default:
-		p.b.sql(a, ".norm >= ").arg(norm).sql(" AND ", a, ".norm < ").arg(prefixEnd(norm))
+		p.b.sql(a, "norm >= ").arg(norm).sql(" AND ", a, "norm < ").arg(prefixEnd(norm))
 	}
 }
 
@@ -301,11 +302,11 @@ func (p *planner) stringCond(a, mod string, v *search.Value) {
 func (p *planner) uriCond(a, mod string, v *search.Value) {
 	switch mod {
 	case "below":
-		p.b.sql(a, ".value >= ").arg(v.Raw).sql(" AND ", a, ".value < ").arg(prefixEnd(v.Raw))
+		p.b.sql(a, "value >= ").arg(v.Raw).sql(" AND ", a, "value < ").arg(prefixEnd(v.Raw))
 	case "above":
-		p.b.sql(a, ".value IN ").list(anys(uriPrefixes(v.Raw))...)
+		p.b.sql(a, "value IN ").list(anys(uriPrefixes(v.Raw))...)
 	default:
-		p.b.sql(a, ".value = ").arg(v.Raw)
+		p.b.sql(a, "value = ").arg(v.Raw)
 	}
 }
 
@@ -337,15 +338,15 @@ func (p *planner) referenceCond(a, mod string, v *search.Value) {
 	}
 	switch {
 	case v.RefURL != "" && v.RefID == "":
-		b.sql(a, ".ref_url = ").arg(v.RefURL)
+		b.sql(a, "ref_url = ").arg(v.RefURL)
 	case typ != "":
-		b.sql(a, ".ref_id = ").arg(v.RefID).sql(" AND ", a, ".ref_type = ").arg(typ)
+		b.sql(a, "ref_id = ").arg(v.RefID).sql(" AND ", a, "ref_type = ").arg(typ)
 	default:
 		id := v.RefID
 		if id == "" {
 			id = v.Raw
 		}
-		b.sql(a, ".ref_id = ").arg(id)
+		b.sql(a, "ref_id = ").arg(id)
 	}
 }
 
@@ -438,22 +439,22 @@ const ucum = "http://unitsofmeasure.org"
 func (p *planner) quantityCond(a string, v *search.Value) error {
 	b := p.b
 	if v.UnitCode == "" && v.UnitSystem == "" {
-		return p.numberCond(a+".num", v.Prefix, v.Number, v.NumLow, v.NumHigh)
+		return p.numberCond(a+"num", v.Prefix, v.Number, v.NumLow, v.NumHigh)
 	}
 	b.sql("((")
 	if v.UnitSystem != "" {
-		b.sql(a, ".system = ").arg(v.UnitSystem).sql(" AND ", a, ".code = ").arg(v.UnitCode)
+		b.sql(a, "system = ").arg(v.UnitSystem).sql(" AND ", a, "code = ").arg(v.UnitCode)
 	} else {
-		b.sql("(", a, ".code = ").arg(v.UnitCode).sql(" OR ", a, ".unit = ").arg(v.UnitCode).sql(")")
+		b.sql("(", a, "code = ").arg(v.UnitCode).sql(" OR ", a, "unit = ").arg(v.UnitCode).sql(")")
 	}
 	b.sql(" AND ")
-	if err := p.numberCond(a+".num", v.Prefix, v.Number, v.NumLow, v.NumHigh); err != nil {
+	if err := p.numberCond(a+"num", v.Prefix, v.Number, v.NumLow, v.NumHigh); err != nil {
 		return err
 	}
 	b.sql(")")
 	if v.HasCanonical {
-		b.sql(" OR (", a, ".has_canon = 1 AND ", a, ".canon_code = ").arg(v.CanonicalCode).sql(" AND ")
-		if err := p.numberCond(a+".canon", v.Prefix, v.Canonical, v.CanonicalLow, v.CanonicalHigh); err != nil {
+		b.sql(" OR (", a, "has_canon = 1 AND ", a, "canon_code = ").arg(v.CanonicalCode).sql(" AND ")
+		if err := p.numberCond(a+"canon", v.Prefix, v.Canonical, v.CanonicalLow, v.CanonicalHigh); err != nil {
 			return err
 		}
 		b.sql(")")
@@ -468,8 +469,8 @@ func (p *planner) quantityCond(a string, v *search.Value) error {
 			ok = ok1 && ok2 && ok3
 		}
 		if ok {
-			b.sql(" OR (", a, ".has_canon = 1 AND ", a, ".canon_code = ").arg(cu).sql(" AND ")
-			if err := p.numberCond(a+".canon", v.Prefix, cn, clo, chi); err != nil {
+			b.sql(" OR (", a, "has_canon = 1 AND ", a, "canon_code = ").arg(cu).sql(" AND ")
+			if err := p.numberCond(a+"canon", v.Prefix, cn, clo, chi); err != nil {
 				return err
 			}
 			b.sql(")")
@@ -523,7 +524,8 @@ func (p *planner) has(c *search.Clause, r string, types []string) error {
 	return nil
 }
 
-// composite joins one idx_composite row per component of the same group.
+// composite matches one idx_composite row whose component columns all
+// match the parts of one value.
 func (p *planner) composite(c *search.Clause, r string, types []string) error {
 	if c.Modifier != "" {
 		return unsupported("modifier :%s is not supported on composite parameter %s", c.Modifier, c.Param)
@@ -532,17 +534,12 @@ func (p *planner) composite(c *search.Clause, r string, types []string) error {
 	if n == 0 {
 		return fhir.Errorf(fhir.KindInvalid, "composite parameter %s has no components", c.Param)
 	}
-	as := make([]string, n)
-	for j := range as {
-		as[j] = p.next("c")
+	if n > maxComponents {
+		return unsupported("composite parameter %s has %d components; at most %d are supported", c.Param, n, maxComponents)
 	}
-	p.b.sql(" AND ", r, ".rid IN (SELECT ", as[0], ".rid FROM idx_composite ", as[0])
-	for j := 1; j < n; j++ {
-		p.b.sql(" JOIN idx_composite ", as[j], " ON ", as[j], ".rid = ", as[0], ".rid AND ", as[j], ".param = ", as[0], ".param AND ",
-			as[j], ".grp = ", as[0], ".grp AND ", as[j], ".pos = ", strconv.Itoa(j))
-	}
-	p.b.sql(" WHERE ", as[0], ".param = ").arg(c.Param).sql(" AND ", as[0], ".pos = 0")
-	p.typeFilter(as[0], types)
+	a := p.next("c")
+	p.b.sql(" AND ", r, ".rid IN (SELECT ", a, ".rid FROM idx_composite ", a, " WHERE ", a, ".param = ").arg(c.Param)
+	p.typeFilter(a, types)
 	p.b.sql(" AND (")
 	for i := range c.Values {
 		v := &c.Values[i]
@@ -564,7 +561,7 @@ func (p *planner) composite(c *search.Clause, r string, types []string) error {
 				return unsupported("composite %s: component type %s is not supported", c.Param, comp.Type)
 			}
 			p.b.sql("(")
-			if err := p.value(&comp, t, &v.Parts[j], as[j]); err != nil {
+			if err := p.value(&comp, t, &v.Parts[j], compositePrefix(a, j)); err != nil {
 				return err
 			}
 			p.b.sql(")")

@@ -26,10 +26,9 @@ var (
 	tNumber    = table{"idx_number", 1 << 4, []string{"num", "num_low", "num_high"}}
 	tQuantity  = table{"idx_quantity", 1 << 5, []string{"num", "num_low", "num_high", "system", "code", "unit", "canon", "canon_code", "has_canon"}}
 	tURI       = table{"idx_uri", 1 << 6, []string{"value"}}
-	tComposite = table{"idx_composite", 1 << 7, []string{"grp", "pos", "kind",
-		"system", "code", "text", "tsys", "tcode", "value", "norm",
-		"ref_type", "ref_id", "ref_url", "ref_version", "low", "high",
-		"num", "num_low", "num_high", "unit", "canon", "canon_code", "has_canon"}}
+	// A composite value is one row: component k in columns ck_<col> (see
+	// compositeCols), up to maxComponents components.
+	tComposite = table{"idx_composite", 1 << 7, compositeTableCols()}
 	// bitCompartment marks rows in compartments.
 	bitCompartment int64 = 1 << 8
 
@@ -106,7 +105,6 @@ type indexRows struct {
 
 func buildRows(ix *search.Indexed) (*indexRows, error) {
 	out := &indexRows{rows: make(map[string][][]any, 8)}
-	grp := int64(0)
 	for i := range ix.Entries {
 		e := &ix.Entries[i]
 		if e.Param == "" {
@@ -116,15 +114,11 @@ func buildRows(ix *search.Indexed) (*indexRows, error) {
 			continue // answered from the resources row itself
 		}
 		if e.Type == search.TypeComposite {
-			grp++
-			for pos := range e.Components {
-				c := &e.Components[pos]
-				vals, err := componentValues(c)
-				if err != nil {
-					return nil, fmt.Errorf("index entry %d (%s) component %d: %w", i, e.Param, pos, err)
-				}
-				out.add(tComposite, e.Param, append([]any{grp, int64(pos), string(c.Type)}, vals...))
+			vals, err := compositeValues(e)
+			if err != nil {
+				return nil, fmt.Errorf("index entry %d (%s): %w", i, e.Param, err)
 			}
+			out.add(tComposite, e.Param, vals)
 			continue
 		}
 		t, ok := tableFor(e.Type)
@@ -183,41 +177,75 @@ func safeF(f float64) float64 {
 	return f
 }
 
-// componentValues fills the union columns of idx_composite (after grp, pos,
-// kind) for one component.
+// maxComponents is the most components a composite row holds (the R4
+// parameters have two or three).
+const maxComponents = 3
+
+// compositeCols are the columns of one component, the union of what the
+// search condition of each component kind reads.
+var compositeCols = []string{"system", "code", "value", "norm", "ref_type", "ref_id", "ref_url",
+	"low", "high", "num", "unit", "canon", "canon_code", "has_canon"}
+
+func compositeTableCols() []string {
+	out := make([]string, 0, maxComponents*len(compositeCols))
+	for k := 0; k < maxComponents; k++ {
+		for _, c := range compositeCols {
+			out = append(out, fmt.Sprintf("c%d_%s", k, c))
+		}
+	}
+	return out
+}
+
+// compositePrefix is the column prefix of component k, so that the search
+// conditions of a component read alias.ck_code where a plain parameter's
+// read alias.code.
+func compositePrefix(alias string, k int) string { return fmt.Sprintf("%s.c%d_", alias, k) }
+
+// compositeValues are the columns of one composite row. Components past
+// maxComponents are not stored (searching them is unsupported).
+func compositeValues(e *search.Entry) ([]any, error) {
+	out := make([]any, 0, maxComponents*len(compositeCols))
+	for k := 0; k < maxComponents; k++ {
+		if k >= len(e.Components) {
+			out = append(out, "", "", "", "", "", "", "", int64(0), int64(0), 0.0, "", 0.0, "", int64(0))
+			continue
+		}
+		vals, err := componentValues(&e.Components[k])
+		if err != nil {
+			return nil, fmt.Errorf("component %d: %w", k, err)
+		}
+		out = append(out, vals...)
+	}
+	return out, nil
+}
+
+// componentValues are the compositeCols of one component.
 func componentValues(c *search.Entry) ([]any, error) {
 	var (
-		system, code, text, tsys, tcode, value, norm string
-		refType, refID, refURL, refVersion, unit     string
-		low, high                                    int64
-		num, numLow, numHigh, canon                  float64
-		canonCode                                    string
-		hasCanon                                     int64
+		system, code, value, norm, refType, refID, refURL, unit, canonCode string
+		low, high, hasCanon                                                int64
+		num, canon                                                         float64
 	)
 	switch c.Type {
 	case search.TypeToken:
-		system, code, text, tsys, tcode = c.System, c.Code, fold(c.Text), c.TypeSystem, c.TypeCode
+		system, code = c.System, c.Code
 	case search.TypeString, search.TypeURI:
 		value, norm = c.Value, c.Norm
 		if norm == "" {
 			norm = fold(c.Value)
 		}
 	case search.TypeReference:
-		refType, refID, refURL, refVersion = c.RefType, c.RefID, c.RefURL, c.RefVersion
+		refType, refID, refURL = c.RefType, c.RefID, c.RefURL
 	case search.TypeDate:
 		low, high = lowMicros(c.Low), highMicros(c.High)
 	case search.TypeNumber, search.TypeQuantity:
 		num = safeF(c.Number)
-		numLow, numHigh = numRange(c)
-		numLow, numHigh = safeF(numLow), safeF(numHigh)
 		system, code, unit = c.System, c.Code, c.Value
 		canon, canonCode, hasCanon = safeF(c.Canonical), c.CanonicalCode, b2i(c.HasCanonical)
 	default:
 		return nil, fmt.Errorf("unsupported component type %q", c.Type)
 	}
-	return []any{system, code, text, tsys, tcode, value, norm,
-		refType, refID, refURL, refVersion, low, high,
-		num, numLow, numHigh, unit, canon, canonCode, hasCanon}, nil
+	return []any{system, code, value, norm, refType, refID, refURL, low, high, num, unit, canon, canonCode, hasCanon}, nil
 }
 
 // insertSQL renders a multi-row INSERT of n rows into t. Placeholders are

@@ -32,6 +32,10 @@ const (
 	RolePharmacist = "pharmacist"
 	RolePatient    = "patient"
 	RoleCaregiver  = "caregiver"
+	// RoleAdmin and RoleResearcher are staff without access to patient
+	// records in the apps: they sign in to see the population dashboard.
+	RoleAdmin      = "admin"
+	RoleResearcher = "researcher"
 )
 
 // User is the signed-in person as the apps need them.
@@ -42,6 +46,9 @@ type User struct {
 	Organization     string   // FHIR reference of the organisation the user acts for ("" if none)
 	OrganizationName string   // its display name
 	Patients         []string // Patient ids the user may act for (patient: self; caregiver: those cared for)
+	// Population is true for staff who may see the population dashboard
+	// (administrators, doctors, commune-station staff, researchers).
+	Population bool
 }
 
 // Identity tells who sent a request. Authentication (internal/auth) provides
@@ -82,6 +89,11 @@ type Config struct {
 	// Location is the patients' time zone (default Asia/Ho_Chi_Minh).
 	Location *time.Location
 	Logger   *slog.Logger
+	// Population, when set, is the population dashboard
+	// (clinical/population.Page) shown at /app/population, inside the
+	// clinician app, to users whose Population is true. It must render
+	// ?lang=vi|en and ?format=csv; the apps add their sign-in and layout.
+	Population http.Handler
 }
 
 func (c *Config) check() error {

@@ -65,9 +65,10 @@ type identifier struct {
 }
 
 type quantity struct {
-	Value *float64 `json:"value,omitempty"`
-	Unit  string   `json:"unit,omitempty"`
-	Code  string   `json:"code,omitempty"`
+	Value  *float64 `json:"value,omitempty"`
+	Unit   string   `json:"unit,omitempty"`
+	System string   `json:"system,omitempty"`
+	Code   string   `json:"code,omitempty"`
 }
 
 type period struct {

@@ -66,6 +66,7 @@ var routeTable = []route{
 	{"GET /app/pharmacy", (*Handler).pharmacy},
 	{"POST /app/dispense/{rx}", (*Handler).dispense},
 	{"GET /app/worklists", (*Handler).worklists},
+	{"GET /app/population", (*Handler).population},
 	{"GET /me/signin", (*Handler).signinMe},
 	{"POST /me/signin", (*Handler).signinMePost},
 	{"POST /me/signout", (*Handler).signout},

@@ -26,7 +26,7 @@ var staticFS embed.FS
 // partials.html into its own set, once per language.
 var pageNames = []string{
 	"landing", "signin_app", "signin_me", "signin_form", "home", "patients", "summary",
-	"prescribe", "pharmacy", "worklists", "record",
+	"prescribe", "pharmacy", "worklists", "record", "population",
 	"me_today", "me_missed", "me_medicines", "me_results", "me_access", "error",
 }
 
@@ -115,8 +115,10 @@ type page struct {
 	Path   string // the request's path and query, for the language switch
 	Large  bool   // large text (patient app choice)
 	Flash  string // message id of a one-off notice
-	Data   any
-	Now    time.Time
+	// PopulationLink shows the population dashboard in the navigation.
+	PopulationLink bool
+	Data           any
+	Now            time.Time
 }
 
 // httpError is a handler failure with the status and message id to show.
@@ -183,6 +185,7 @@ func (h *Handler) fill(r *http.Request, p *page) {
 		u.OrganizationName = h.referenceName(r.Context(), reference{Reference: u.Organization})
 		p.User = &u
 	}
+	p.PopulationLink = h.cfg.Population != nil && p.User != nil && p.User.Population
 	p.NoAuth = h.cfg.Identity == nil && h.cfg.Auth == nil
 	p.Path = r.URL.RequestURI()
 	p.Large = largeText(r)

@@ -54,7 +54,10 @@ func (h *Handler) user(r *http.Request) (*User, bool) {
 		u.Patients = []string{p}
 	}
 	switch u.Role {
-	case RoleClinician, RolePharmacist, RolePatient, RoleCaregiver:
+	case RoleClinician:
+		u.Population = true // the demo picker's clinician is a doctor
+		return u, true
+	case RolePharmacist, RolePatient, RoleCaregiver:
 		return u, true
 	}
 	return nil, false
@@ -73,6 +76,11 @@ func (h *Handler) clinician(w http.ResponseWriter, r *http.Request) (*User, bool
 	u, ok := h.user(r)
 	if ok && (u.Role == RoleClinician || u.Role == RolePharmacist) {
 		return u, true
+	}
+	if ok && u.Population && (u.Role == RoleAdmin || u.Role == RoleResearcher) {
+		// Staff without patient records: the dashboard is their app.
+		http.Redirect(w, r, "/app/population", http.StatusSeeOther)
+		return nil, false
 	}
 	h.toSignIn(w, r, "/app/signin")
 	return nil, false

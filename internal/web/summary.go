@@ -191,10 +191,8 @@ func (h *Handler) buildSummary(ctx context.Context, id string, loc *i18n.Localiz
 		if i == 8 {
 			break
 		}
-		ev := encounterView{When: parseTime(e.Period.Start, h.cfg.Location), Class: e.Class.Code, Provider: e.ServiceProvider.Display}
-		if len(e.Type) > 0 {
-			ev.Type = e.Type[0].label()
-		}
+		ev := encounterView{When: parseTime(e.Period.Start, h.cfg.Location), Type: encounterLabel(loc, e.Type, e.Class),
+			Class: e.Class.Code, Provider: e.ServiceProvider.Display}
 		if len(e.Participant) > 0 {
 			ev.Who = e.Participant[0].Individual.Display
 		}
@@ -297,7 +295,7 @@ func (h *Handler) observations(d *summaryData, obs []observationJSON, loc *i18n.
 		}
 		trend[code] = append(trend[code], point{T: when, V: *v.Value})
 		if l, ok := latest[code]; !ok || when.After(l.When) {
-			latest[code] = obsView{Code: code, MsgID: "obs." + code, Value: *v.Value, Unit: v.Unit, When: when}
+			latest[code] = obsView{Code: code, MsgID: "obs." + code, Value: *v.Value, Unit: unitLabel(loc, *v), When: when}
 		}
 	}
 	for _, o := range obs {

@@ -99,7 +99,7 @@ func TestRecordVisit(t *testing.T) {
 	if got := count(t, a, "Observation", "subject", id); got != obs+2 {
 		t.Errorf("vitals: %d observations, want %d (BP panel + weight)", got, obs+2)
 	}
-	mustContain(t, "summary shows new BP", r, 200, "152 mm[Hg]", "Above target: Systolic BP 152")
+	mustContain(t, "summary shows new BP", r, 200, "152 mmHg", "Above target: Systolic BP 152")
 
 	for _, tt := range []struct {
 		name string

@@ -31,15 +31,19 @@ func (Identity) UserFromRequest(r *http.Request) (*web.User, bool) {
 
 // userOf maps auth's roles onto the two apps: staff who treat patients
 // use the clinician app as clinicians, pharmacists as pharmacists;
-// patients and caregivers use the patient app. Other roles (researcher,
-// admin, backend services) have no place in either app.
+// patients and caregivers use the patient app. Administrators and
+// researchers sign in to the clinician app for the population dashboard
+// only; doctors and commune-station staff see it too. Backend services
+// have no place in either app.
 func userOf(p *auth.Principal) (*web.User, bool) {
 	u := &web.User{ID: p.FHIRUser, Name: p.Name, Organization: p.Organization, Patients: append([]string(nil), p.Patients...)}
 	if u.ID == "" {
 		u.ID = p.Subject
 	}
 	switch p.Role {
-	case auth.RoleDoctor, auth.RoleNurse, auth.RoleStationStaff, auth.RoleHealthWorker, auth.RoleSocialWorker:
+	case auth.RoleDoctor, auth.RoleStationStaff:
+		u.Role, u.Population = web.RoleClinician, true
+	case auth.RoleNurse, auth.RoleHealthWorker, auth.RoleSocialWorker:
 		u.Role = web.RoleClinician
 	case auth.RolePharmacist:
 		u.Role = web.RolePharmacist
@@ -47,10 +51,14 @@ func userOf(p *auth.Principal) (*web.User, bool) {
 		u.Role = web.RolePatient
 	case auth.RoleCaregiver:
 		u.Role = web.RoleCaregiver
+	case auth.RoleAdmin:
+		u.Role, u.Population = web.RoleAdmin, true
+	case auth.RoleResearcher:
+		u.Role, u.Population = web.RoleResearcher, true
 	default:
 		return nil, false
 	}
-	if p.PractitionerRole != "" && u.Role != web.RolePatient && u.Role != web.RoleCaregiver {
+	if p.PractitionerRole != "" && (u.Role == web.RoleClinician || u.Role == web.RolePharmacist) {
 		u.ID = p.PractitionerRole // a prescription's requester is the role at the facility
 	}
 	return u, true

@@ -42,7 +42,7 @@ func (a Authenticator) SignIn(r *http.Request, username, password, otp string) (
 		return "", errSignIn
 	}
 	if _, ok := userOf(principalOf(u, r)); !ok {
-		return "", errSignIn // researchers, admins: no place in these apps
+		return "", errSignIn // backend services: no place in these apps
 	}
 	return u.ID, nil
 }

@@ -51,8 +51,8 @@ func TestSignIn(t *testing.T) {
 		{"benhnhan", "mat-khau-1", "u2"},
 		{"bacsi", "sai", ""},
 		{"khongco", "mat-khau-1", ""},
-		{"cu", "mat-khau-1", ""},        // disabled
-		{"nghiencuu", "mat-khau-1", ""}, // no place in the apps
+		{"cu", "mat-khau-1", ""},          // disabled
+		{"nghiencuu", "mat-khau-1", "u4"}, // the population dashboard
 	}
 	for _, tt := range tests {
 		got, err := a.SignIn(httptest.NewRequest("POST", "/app/signin", nil), tt.user, tt.pw, "")

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/sen-emr/sen/internal/clinical/population"
 	"github.com/sen-emr/sen/internal/fhir"
 	"github.com/sen-emr/sen/internal/fhir/r4"
 	"github.com/sen-emr/sen/internal/i18n"
@@ -14,6 +15,7 @@ import (
 	"github.com/sen-emr/sen/internal/search"
 	"github.com/sen-emr/sen/internal/store"
 	"github.com/sen-emr/sen/internal/synth"
+	"github.com/sen-emr/sen/internal/viewrun"
 	"github.com/sen-emr/sen/internal/web"
 )
 
@@ -84,6 +86,15 @@ func NewApp(o Options) (*App, error) {
 		Identity: o.Identity,
 		Auth:     o.Auth,
 		Now:      o.Now,
+		// The population dashboard over the same store, as sen serve mounts it.
+		Population: &population.Page{
+			Cohort: func(ctx context.Context) (*population.Cohort, error) {
+				return population.LoadCohort(ctx, viewrun.StoreSource{Reader: st, Parse: func(typ string, params url.Values) (*search.Query, error) {
+					return search.ParseQuery(model, typ, params, false)
+				}})
+			},
+			Now: o.Now,
+		},
 	})
 	if err != nil {
 		return nil, err

@@ -23,6 +23,7 @@ import (
 	"github.com/sen-emr/sen/internal/rest"
 	"github.com/sen-emr/sen/internal/search"
 	"github.com/sen-emr/sen/internal/store"
+	"github.com/sen-emr/sen/internal/subscription"
 	"github.com/sen-emr/sen/internal/validate"
 	"github.com/sen-emr/sen/internal/web"
 	"github.com/sen-emr/sen/internal/web/webauth"
@@ -98,9 +99,10 @@ type app struct {
 	store   store.Store
 	handler http.Handler
 	indexer *search.Indexer
-	exports *operation.Exporter // Bulk Data $export jobs under --data-dir/export
-	sec     *security           // SMART authorization, access control, audit (security.go)
-	jobs    medLoop             // reminders and care-team alerts in the background (medloop.go)
+	exports *operation.Exporter   // Bulk Data $export jobs under --data-dir/export
+	sec     *security             // SMART authorization, access control, audit (security.go)
+	jobs    medLoop               // reminders and care-team alerts in the background (medloop.go)
+	subs    *subscription.Service // FHIR rest-hook Subscriptions (subscriptions.go)
 }
 
 func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error) {
@@ -134,8 +136,14 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 	reg := prometheus.NewRegistry()
 	metrics := obs.NewMetrics(reg)
 	metrics.KnownType = model.IsResource
+	subs, err := openSubscriptions(ctx, f.dataDir, metrics.Store(st), model, ix, log)
+	if err != nil {
+		exports.Close()
+		st.Close()
+		return nil, err
+	}
 	api := rest.New(rest.Config{
-		Store:   sec.store(metrics.Store(st)),
+		Store:   subs.Wrap(sec.store(metrics.Store(st))),
 		Indexer: ix,
 		Parser: rest.QueryParserFunc(func(typ string, params url.Values, strict bool) (*search.Query, error) {
 			return search.ParseQuery(model, typ, params, strict)
@@ -150,6 +158,7 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 	})
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metrics.Handler())
+	mountSubscriptionLog(mux, subs, sec.store(metrics.Store(st)))
 	mux.Handle("/", api)
 	// The clinician (/app) and patient (/me) apps read through the same
 	// store and write through the API handler, so their writes are
@@ -183,11 +192,14 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 	ui.Mount(mux)
 	h := obs.RequestLog(log, metrics.Middleware(sec.middleware(sec.populationGate(mux))))
 	jobs := medLoop{dataDir: f.dataDir, fhir: sec.trusted(api), metrics: newMedLoopMetrics(reg), now: f.appClock}
-	return &app{flags: f, log: log, store: st, handler: h, indexer: ix, exports: exports, sec: sec, jobs: jobs}, nil
+	return &app{flags: f, log: log, store: st, handler: h, indexer: ix, exports: exports, sec: sec, jobs: jobs, subs: subs}, nil
 }
 
 func (a *app) close() {
 	a.exports.Close()
+	if a.subs != nil {
+		a.subs.Close()
+	}
 	a.sec.close()
 	if err := a.store.Close(); err != nil {
 		a.log.Error("close store", "err", err)
@@ -208,6 +220,7 @@ func (a *app) serve(ctx context.Context, out io.Writer, banner func(base string)
 		return fmt.Errorf("background jobs: %w", err)
 	}
 	defer stopJobs()
+	defer startSubscriptions(ctx, a.subs, a.log)()
 	srv := &http.Server{
 		Handler:           a.handler,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -178,6 +178,11 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 		Now:     f.appClock,
 		Logger:  log,
 	}
+	// The population dashboard at /app/population (aggregates only).
+	if webCfg.Population, err = newPopulationPage(metrics.Store(st), model, f.appClock); err != nil {
+		st.Close()
+		return nil, err
+	}
 	if !sec.off {
 		// The apps sign users in with auth's accounts; each request then
 		// carries the user's Principal, so the guard decides what they see

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,7 +101,10 @@ func openSecurity(ctx context.Context, f *serverFlags, log *slog.Logger, st stor
 		return nil, err
 	}
 	az := auth.New(auth.Config{Accounts: acc, Keys: keys, BreakGlass: bg, Audit: aw, Store: st, Logger: log})
-	g := &auth.Guard{Store: st, Indexer: ix, Compartments: model, Policy: &auth.Policy{BreakGlass: bg}}
+	g := &auth.Guard{Store: st, Indexer: ix, Compartments: model, Policy: &auth.Policy{BreakGlass: bg},
+		Queries: func(typ string, params url.Values) (*search.Query, error) {
+			return search.ParseQuery(model, typ, params, true)
+		}}
 	return &security{acc: acc, az: az, audit: aw, guard: g, log: log}, nil
 }
 

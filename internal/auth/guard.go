@@ -36,6 +36,9 @@ type Guard struct {
 	Policy       *Policy
 	Indexer      Indexer
 	Compartments Compartments
+	// Queries parses scope restrictions (patient/Observation.rs?category=
+	// laboratory) into search clauses; nil refuses every restricted scope.
+	Queries QueryParserFunc
 }
 
 var _ store.Store = (*Guard)(nil)
@@ -90,7 +93,7 @@ func (g *Guard) History(ctx context.Context, q store.HistoryQuery) (*store.Page,
 	if err != nil {
 		return nil, err
 	}
-	return g.filter(ctx, g.Store, p, page, q.ID != "")
+	return g.filter(ctx, g.Store, p, page, q.ID != "", "")
 }
 
 // Search runs q narrowed to what the principal may see.
@@ -99,7 +102,7 @@ func (g *Guard) Search(ctx context.Context, q *search.Query) (*store.Page, error
 	if err != nil {
 		return nil, err
 	}
-	q, err = g.narrow(ctx, g.Store, p, q)
+	q, exact, err := g.narrow(ctx, g.Store, p, q)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +110,7 @@ func (g *Guard) Search(ctx context.Context, q *search.Query) (*store.Page, error
 	if err != nil {
 		return nil, err
 	}
-	return g.filter(ctx, g.Store, p, page, false)
+	return g.filter(ctx, g.Store, p, page, false, exact)
 }
 
 // Update runs fn with a Tx whose reads and writes are checked.
@@ -206,6 +209,9 @@ func (g *Guard) checkRead(ctx context.Context, r store.Reader, p *Principal, res
 	if !ok {
 		return nil, forbiddenPatient()
 	}
+	if err := g.checkRestriction(ctx, r, p, res.Type, res.ID, perm); err != nil {
+		return nil, err
+	}
 	if deid {
 		return deidentify(res), nil
 	}
@@ -247,54 +253,48 @@ func forbiddenPatient() error {
 	return fhir.Errorf(fhir.KindForbidden, "bạn không có quyền xem hồ sơ của người bệnh này (cần đồng ý của người bệnh hoặc truy cập khẩn cấp) / you may not access this patient's record (the patient's consent or break-glass is needed)")
 }
 
-// narrow checks the search's types and, for principals limited to one
-// patient, turns it into a compartment search.
-func (g *Guard) narrow(ctx context.Context, r store.Reader, p *Principal, q *search.Query) (*search.Query, error) {
+// narrow checks the search's types, adds the scopes' restrictions and, for
+// principals limited to known patients, turns it into a compartment
+// search (compartment.go). exact names the type whose results are known to
+// satisfy the scope restrictions ("" when each must be checked).
+func (g *Guard) narrow(ctx context.Context, r store.Reader, p *Principal, q *search.Query) (*search.Query, string, error) {
 	if q.Type != "" {
 		if err := checkType(p, q.Type, PermSearch, g.inCompartment(q.Type)); err != nil {
-			return nil, err
+			return nil, "", err
 		}
+	}
+	q, ok, err := g.restrictSearch(p, q)
+	if err != nil {
+		return nil, "", err
+	}
+	exact := ""
+	if ok {
+		exact = q.Type
 	}
 	if c := q.Compartment; c != nil && c.Type == "Patient" {
 		a, err := g.Policy.PatientAccess(ctx, r, p, c.ID, false)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		if !a.Allowed() {
-			return nil, forbiddenPatient()
+			return nil, "", forbiddenPatient()
 		}
-		return q, nil
+		return q, exact, nil
 	}
-	only := p.onlyPatient()
-	if only != "" && q.Compartment == nil && q.Type != "" && g.inCompartment(q.Type) {
-		nq := *q
-		nq.Compartment = &search.Compartment{Type: "Patient", ID: only}
-		return &nq, nil
-	}
-	return q, nil
-}
-
-// onlyPatient is the one patient p can ever reach, or "".
-func (p *Principal) onlyPatient() string {
-	if p.LaunchPatient != "" && !p.hasUserOrSystemScopes() {
-		return p.LaunchPatient
-	}
-	if (p.Role == RolePatient || p.Role == RoleCaregiver) && len(p.Patients) == 1 {
-		return p.Patients[0]
-	}
-	return ""
+	return g.pushCompartment(p, q), exact, nil
 }
 
 // filter drops what p may not read from a page. instance marks an instance
 // history, where delete versions follow the decision on the other versions.
-func (g *Guard) filter(ctx context.Context, r store.Reader, p *Principal, page *store.Page, instance bool) (*store.Page, error) {
+// exact is the type whose matches already satisfy the scope restrictions.
+func (g *Guard) filter(ctx context.Context, r store.Reader, p *Principal, page *store.Page, instance bool, exact string) (*store.Page, error) {
 	out := *page
 	out.Resources = nil
 	out.Included = nil
 	dropped := false
 	instanceOK := false
 	var deletes []*fhir.Resource
-	keep := func(res *fhir.Resource) (*fhir.Resource, error) {
+	keep := func(res *fhir.Resource, match bool) (*fhir.Resource, error) {
 		if res.Deleted || res.JSON == nil {
 			if instance {
 				deletes = append(deletes, res)
@@ -311,13 +311,18 @@ func (g *Guard) filter(ctx context.Context, r store.Reader, p *Principal, page *
 		if err != nil || !ok {
 			return nil, err
 		}
+		if !(match && res.Type == exact) {
+			if ok, err := g.matchesRestriction(ctx, r, p, res.Type, res.ID, PermRead); err != nil || !ok {
+				return nil, err
+			}
+		}
 		if deid {
 			return deidentify(res), nil
 		}
 		return res, nil
 	}
 	for _, res := range page.Resources {
-		k, err := keep(res)
+		k, err := keep(res, true)
 		if err != nil {
 			return nil, err
 		}
@@ -333,7 +338,7 @@ func (g *Guard) filter(ctx context.Context, r store.Reader, p *Principal, page *
 		sortVersions(out.Resources)
 	}
 	for _, res := range page.Included {
-		k, err := keep(res)
+		k, err := keep(res, false)
 		if err != nil {
 			return nil, err
 		}
@@ -385,11 +390,11 @@ func (t *guardTx) History(ctx context.Context, q store.HistoryQuery) (*store.Pag
 	if err != nil {
 		return nil, err
 	}
-	return t.g.filter(ctx, t.tx, t.p, page, q.ID != "")
+	return t.g.filter(ctx, t.tx, t.p, page, q.ID != "", "")
 }
 
 func (t *guardTx) Search(ctx context.Context, q *search.Query) (*store.Page, error) {
-	q, err := t.g.narrow(ctx, t.tx, t.p, q)
+	q, exact, err := t.g.narrow(ctx, t.tx, t.p, q)
 	if err != nil {
 		return nil, err
 	}
@@ -397,7 +402,7 @@ func (t *guardTx) Search(ctx context.Context, q *search.Query) (*store.Page, err
 	if err != nil {
 		return nil, err
 	}
-	return t.g.filter(ctx, t.tx, t.p, page, false)
+	return t.g.filter(ctx, t.tx, t.p, page, false, exact)
 }
 
 // Put needs create or update on the type and write access to every patient
@@ -440,7 +445,24 @@ func (t *guardTx) Put(ctx context.Context, w store.Write) (*fhir.Resource, error
 	} else {
 		t.p.touch(nil, w.Type+"/"+w.ID)
 	}
-	return t.tx.Put(ctx, w)
+	// Scope restrictions (scoperestrict.go): the version replaced and the
+	// new one must both be inside them.
+	if _, restricted := restrictions(t.p, w.Type, perm); !restricted {
+		return t.tx.Put(ctx, w)
+	}
+	if cur != nil {
+		if err := t.g.checkRestriction(ctx, t.tx, t.p, w.Type, w.ID, perm); err != nil {
+			return nil, err
+		}
+	}
+	res, err := t.tx.Put(ctx, w)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.g.checkRestriction(ctx, t.tx, t.p, w.Type, w.ID, perm); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // checkWrite decides a write to a compartment resource. A clinician who
@@ -483,6 +505,11 @@ func (t *guardTx) Delete(ctx context.Context, typ, id string, ifMatch int64) (*f
 			return nil, err
 		}
 		if err := t.checkWrite(ctx, typ, id, cur.JSON, patients, false); err != nil {
+			return nil, err
+		}
+	}
+	if err == nil {
+		if err := t.g.checkRestriction(ctx, t.tx, t.p, typ, id, PermDelete); err != nil {
 			return nil, err
 		}
 	}

@@ -37,6 +37,7 @@ import (
 // the operations above.
 func (s *server) mountCarePlan() {
 	s.cfg.Store = taskWorkflowStore{s.cfg.Store}
+	s.mountCareDocuments() // discharge summary, referral letter, $document (careplan_document.go)
 	for _, rt := range []route{
 		{"POST /fhir/Encounter/{id}/$discharge-follow-up", "discharge-follow-up", (*server).dischargeFollowUp},
 		{"POST /fhir/Patient/{id}/$referral", "referral", (*server).referral},

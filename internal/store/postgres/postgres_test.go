@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sen-emr/sen/internal/store"
+	"github.com/sen-emr/sen/internal/store/sqlstore"
 	"github.com/sen-emr/sen/internal/store/storetest"
 )
 
@@ -41,6 +42,12 @@ func testURL(tb testing.TB) string {
 // openTest opens a store in a fresh schema that is dropped afterwards.
 func openTest(tb testing.TB) *DB {
 	tb.Helper()
+	return openTestWith(tb, Options{})
+}
+
+// openTestWith is openTest with options.
+func openTestWith(tb testing.TB, opts Options) *DB {
+	tb.Helper()
 	base := testURL(tb)
 	ctx := context.Background()
 	var rnd [6]byte
@@ -65,7 +72,7 @@ func openTest(tb testing.TB) *DB {
 	qv := u.Query()
 	qv.Set("search_path", schema)
 	u.RawQuery = qv.Encode()
-	db, err := Open(ctx, u.String(), Options{})
+	db, err := Open(ctx, u.String(), opts)
 	if err != nil {
 		tb.Fatalf("open: %v", err)
 	}
@@ -79,4 +86,10 @@ func TestConformance(t *testing.T) {
 
 func TestSynthea(t *testing.T) {
 	storetest.Synthea(t, func(tb testing.TB) store.Store { return openTest(tb) })
+}
+
+func TestTerminology(t *testing.T) {
+	storetest.Terminology(t, func(tb testing.TB) store.Store {
+		return openTestWith(tb, Options{Options: sqlstore.Options{Terminology: storetest.FakeTerminology{}}})
+	})
 }

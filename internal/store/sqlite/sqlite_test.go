@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/sen-emr/sen/internal/store"
+	"github.com/sen-emr/sen/internal/store/sqlstore"
 	"github.com/sen-emr/sen/internal/store/storetest"
 )
 
@@ -29,4 +30,16 @@ func TestConformance(t *testing.T) {
 
 func TestSynthea(t *testing.T) {
 	storetest.Synthea(t, func(tb testing.TB) store.Store { return openTest(tb, "") })
+}
+
+func TestTerminology(t *testing.T) {
+	storetest.Terminology(t, func(tb testing.TB) store.Store {
+		db, err := Open(context.Background(), filepath.Join(tb.TempDir(), "sen.db"),
+			Options{Options: sqlstore.Options{Terminology: storetest.FakeTerminology{}}})
+		if err != nil {
+			tb.Fatalf("open: %v", err)
+		}
+		tb.Cleanup(func() { db.Close() })
+		return db
+	})
 }

@@ -88,6 +88,19 @@ func (p *planner) clause(c *search.Clause, r string, types []string) error {
 		return fhir.Errorf(fhir.KindInvalid, "search parameter %s has no value", c.Param)
 	}
 	negate := false
+	if c.Type == search.TypeToken && isTerminologyModifier(c.Modifier) {
+		x, neg, err := p.expandToken(c)
+		if err != nil {
+			return err
+		}
+		if len(x.Values) == 0 {
+			if !neg {
+				p.b.sql(" AND 1=0")
+			}
+			return nil
+		}
+		c, negate = x, neg
+	}
 	switch c.Type {
 	case search.TypeToken:
 		switch c.Modifier {

@@ -23,6 +23,9 @@ type Options struct {
 	// and unit, so that 5 mg finds 0.005 g. When nil, quantities match in
 	// the unit given or against stored canonical values in that unit.
 	Canonical func(value float64, system, code string) (float64, string, bool)
+	// Terminology answers the token modifiers :in, :not-in, :above and
+	// :below; when nil they are unsupported.
+	Terminology Terminology
 }
 
 // Engine implements store.Store (all but Close) over a Backend.

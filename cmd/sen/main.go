@@ -54,7 +54,7 @@ func newRootCmd() *cobra.Command {
 		newViewCmd(),
 		newUserCmd(), newClientCmd(), newAuditCmd(),
 		newAdherenceCmd(), newModelCmd(),
-		newVerifyCmd(), newRetentionCmd(),
+		newVerifyCmd(), newRetentionCmd(), newBHYTCmd(),
 	)
 	addConfig(root)
 	return root

@@ -151,16 +151,15 @@ func (s *server) bhytXML(r *http.Request) (*result, error) {
 	if err := add(patient.JSON); err != nil {
 		return nil, err
 	}
-	if ref := e.ServiceProvider.Reference; strings.HasPrefix(ref, "Organization/") {
-		if org, err := s.cfg.Store.Read(ctx, "Organization", strings.TrimPrefix(ref, "Organization/")); err == nil {
-			if err := add(org.JSON); err != nil {
-				return nil, err
-			}
+	if org := s.claimFacility(ctx, e.ServiceProvider.Reference); org != nil {
+		if err := add(org); err != nil {
+			return nil, err
 		}
 	}
+	ep := newEpisodeFilter(enc.JSON, id)
 	for typ, list := range recs {
 		for _, b := range list {
-			if typ != "Coverage" && typ != "Appointment" && !strings.Contains(string(b), `"Encounter/`+id+`"`) {
+			if typ != "Coverage" && typ != "Appointment" && !ep.includes(typ, b) {
 				continue // another episode of the same patient
 			}
 			if err := add(b); err != nil {

@@ -115,6 +115,7 @@ type conn interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+	CopyFrom(ctx context.Context, table pgx.Identifier, cols []string, src pgx.CopyFromSource) (int64, error)
 }
 
 // querier adapts a pgx connection to sqlstore.Querier.
@@ -152,4 +153,14 @@ func (q querier) ExecBatch(ctx context.Context, stmts []sqlstore.Stmt) error {
 	return classify(errors.Join(first, br.Close()))
 }
 
-var _ store.Store = (*DB)(nil)
+// CopyRows implements sqlstore.Copier: the index rows of a large
+// transaction go in with COPY, one stream per table.
+func (q querier) CopyRows(ctx context.Context, table string, cols []string, rows [][]any) error {
+	_, err := q.c.CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+	return classify(err)
+}
+
+var (
+	_ store.Store     = (*DB)(nil)
+	_ sqlstore.Copier = querier{}
+)

@@ -34,6 +34,8 @@ type Engine struct {
 	d       Dialect
 	opts    Options
 	inserts map[string][]string // table -> multi-row INSERT text by row count
+	// insertCols are the columns of each index table in insert order.
+	insertCols map[string][]string
 }
 
 // maxInsertRows is the largest multi-row INSERT; a resource's rows for one
@@ -55,8 +57,9 @@ func New(b Backend, opts Options) *Engine {
 	if opts.IncludeDepth <= 0 {
 		opts.IncludeDepth = 4
 	}
-	e := &Engine{b: b, d: b.Dialect(), opts: opts, inserts: map[string][]string{}}
+	e := &Engine{b: b, d: b.Dialect(), opts: opts, inserts: map[string][]string{}, insertCols: map[string][]string{}}
 	for _, t := range indexTables {
+		e.insertCols[t.name] = append([]string{"rid", "n", "type", "pkey", "param"}, t.cols...)
 		e.inserts[t.name] = make([]string, maxInsertRows+1)
 		for n := 1; n <= maxInsertRows; n++ {
 			e.inserts[t.name][n] = insertSQL(e.d, t, n)
@@ -90,7 +93,10 @@ func (e *Engine) Update(ctx context.Context, fn func(tx store.Tx) error) error {
 	return e.b.InTx(ctx, func(q Querier) error {
 		t := &tx{e: e, q: q}
 		defer func() { t.done = true }()
-		return fn(t)
+		if err := fn(t); err != nil {
+			return err
+		}
+		return e.flush(ctx, q, &t.pend)
 	})
 }
 
@@ -99,6 +105,7 @@ type tx struct {
 	e    *Engine
 	q    Querier
 	done bool
+	pend pending // index rows not yet written
 }
 
 var errTxDone = errors.New("transaction used after Update returned")
@@ -128,6 +135,9 @@ func (t *tx) Search(ctx context.Context, q *search.Query) (*store.Page, error) {
 	if t.done {
 		return nil, errTxDone
 	}
+	if err := t.e.flush(ctx, t.q, &t.pend); err != nil {
+		return nil, err
+	}
 	return t.e.search(ctx, t.q, q)
 }
 
@@ -135,14 +145,14 @@ func (t *tx) Put(ctx context.Context, w store.Write) (*fhir.Resource, error) {
 	if t.done {
 		return nil, errTxDone
 	}
-	return t.e.put(ctx, t.q, w)
+	return t.e.put(ctx, t.q, w, &t.pend)
 }
 
 func (t *tx) Delete(ctx context.Context, typ, id string, ifMatch int64) (*fhir.Resource, error) {
 	if t.done {
 		return nil, errTxDone
 	}
-	return t.e.delete(ctx, t.q, typ, id, ifMatch)
+	return t.e.delete(ctx, t.q, typ, id, ifMatch, &t.pend)
 }
 
 func micros(us int64) time.Time { return time.UnixMicro(us).UTC() }

@@ -36,7 +36,7 @@ func (e *Engine) now(prev int64) int64 {
 	return ts
 }
 
-func (e *Engine) put(ctx context.Context, q Querier, w store.Write) (*fhir.Resource, error) {
+func (e *Engine) put(ctx context.Context, q Querier, w store.Write, pend *pending) (*fhir.Resource, error) {
 	if w.Type == "" || !fhir.ValidID(w.ID) {
 		return nil, fhir.Errorf(fhir.KindInvalid, "invalid resource identity %q/%q", w.Type, w.ID)
 	}
@@ -103,25 +103,26 @@ func (e *Engine) put(ctx context.Context, q Querier, w store.Write) (*fhir.Resou
 	if err != nil {
 		return nil, &fhir.Error{Kind: fhir.KindInvalid, Msg: fmt.Sprintf("%s/%s: malformed resource", w.Type, w.ID), Err: err}
 	}
+	if !created && pend.has(cur.rid) {
+		// The rows about to be replaced are still waiting: write them first.
+		if err := e.flush(ctx, q, pend); err != nil {
+			return nil, fmt.Errorf("put %s/%s: %w", w.Type, w.ID, err)
+		}
+	}
 	stmts := make([]Stmt, 0, 16)
 	stmts = append(stmts, e.versionInsert(cur.rid, w.Type, w.ID, version, ts, 0, pkey, body))
 	if !created {
 		stmts = append(stmts, e.resourceUpdate(cur.rid, version, ts, 0, rows.bits, pkey))
 		stmts = e.deleteIndex(stmts, cur.rid, cur.kinds)
 	}
-	stmts = e.insertIndex(stmts, cur.rid, w.Type, pkey, rows)
-	for _, p := range dedupe(w.Index.Patients) {
-		b := newBuilder(e.d)
-		b.sql("INSERT INTO compartments (patient, rid) VALUES ").list(p, cur.rid)
-		stmts = append(stmts, Stmt{b.String(), b.args})
-	}
 	if err := q.ExecBatch(ctx, stmts); err != nil {
 		return nil, fmt.Errorf("put %s/%s version %d: %w", w.Type, w.ID, version, err)
 	}
+	pend.add(cur.rid, w.Type, pkey, rows, w.Index.Patients)
 	return &fhir.Resource{Type: w.Type, ID: w.ID, VersionID: version, LastUpdated: micros(ts), JSON: body}, nil
 }
 
-func (e *Engine) delete(ctx context.Context, q Querier, typ, id string, ifMatch int64) (*fhir.Resource, error) {
+func (e *Engine) delete(ctx context.Context, q Querier, typ, id string, ifMatch int64, pend *pending) (*fhir.Resource, error) {
 	cur, found, err := e.lookup(ctx, q, typ, id)
 	if err != nil {
 		return nil, fmt.Errorf("delete %s/%s: look up current version: %w", typ, id, err)
@@ -139,6 +140,11 @@ func (e *Engine) delete(ctx context.Context, q Querier, typ, id string, ifMatch 
 	b.sql("SELECT pkey FROM resources WHERE rid = ").arg(cur.rid)
 	if _, err := queryRow(ctx, q, b.String(), b.args, &pkey); err != nil {
 		return nil, fmt.Errorf("delete %s/%s: %w", typ, id, err)
+	}
+	if pend.has(cur.rid) {
+		if err := e.flush(ctx, q, pend); err != nil {
+			return nil, fmt.Errorf("delete %s/%s: %w", typ, id, err)
+		}
 	}
 	stmts := []Stmt{
 		e.versionInsert(cur.rid, typ, id, version, ts, 1, pkey, nil),
@@ -180,27 +186,6 @@ func (e *Engine) deleteIndex(stmts []Stmt, rid, kinds int64) []Stmt {
 	}
 	if kinds&bitCompartment != 0 {
 		stmts = append(stmts, Stmt{"DELETE FROM compartments WHERE rid = " + e.d.placeholder(1), []any{rid}})
-	}
-	return stmts
-}
-
-// insertIndex appends one multi-row insert per table (split past
-// maxInsertRows rows).
-func (e *Engine) insertIndex(stmts []Stmt, rid int64, typ, pkey string, rows *indexRows) []Stmt {
-	for _, t := range indexTables {
-		rs := rows.rows[t.name]
-		n := int64(0)
-		for len(rs) > 0 {
-			size := min(len(rs), maxInsertRows)
-			args := make([]any, 0, size*(5+len(t.cols)))
-			for _, r := range rs[:size] {
-				args = append(args, rid, n, typ, pkey)
-				args = append(args, r...)
-				n++
-			}
-			stmts = append(stmts, Stmt{e.inserts[t.name][size], args})
-			rs = rs[size:]
-		}
 	}
 	return stmts
 }

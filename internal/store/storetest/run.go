@@ -34,6 +34,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("SearchPaging", func(t *testing.T) { testPaging(t, newStore(t)) })
 	t.Run("SearchAfterWrites", func(t *testing.T) { testSearchAfterWrites(t, newStore(t)) })
 	t.Run("ScanType", func(t *testing.T) { testScanType(t, newStore(t)) })
+	t.Run("BundleWrites", func(t *testing.T) { testBundleWrites(t, newStore(t)) })
 }
 
 // put stores one resource in its own transaction.

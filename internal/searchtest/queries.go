@@ -380,6 +380,90 @@ func queries(c *corpus) []query {
 		}
 	}
 
+	// Modifiers, profiles, composites, OR and AND, more chains.
+	bh := "http://hl7.org/fhir/StructureDefinition/bodyheight"
+	add("/Observation?_profile="+esc(bh), obs, func(r res) bool {
+		for _, p := range get(r, "meta.profile") {
+			if str(p) == bh {
+				return true
+			}
+		}
+		return false
+	})
+	add("/Observation?code:text="+esc("body height"), obs, func(r res) bool {
+		var texts []string
+		for _, t := range get(r, "code.text") {
+			texts = append(texts, str(t))
+		}
+		for _, d := range get(r, "code.coding.display") {
+			texts = append(texts, str(d))
+		}
+		return anyString(texts, func(s string) bool { return strings.HasPrefix(strings.ToLower(s), "body height") })
+	})
+	for i, p := range pats {
+		if i >= 2 {
+			break
+		}
+		id := str(p["id"])
+		add("/Observation?subject:Patient="+esc(id), obs, subjectIs("Patient/"+id))
+		add("/Observation?subject="+esc(base+"/Patient/"+id), obs, subjectIs("Patient/"+id))
+		for _, ident := range list(p["identifier"]) {
+			m, _ := ident.(res)
+			if hasCoding(m, "type.coding", "http://terminology.hl7.org/CodeSystem/v2-0203", "MR") {
+				val := str(m["value"])
+				add("/Patient?identifier:of-type="+esc("http://terminology.hl7.org/CodeSystem/v2-0203|MR|"+val), pt, func(r res) bool {
+					for _, x := range list(r["identifier"]) {
+						xm, _ := x.(res)
+						if str(xm["value"]) == val && hasCoding(xm, "type.coding", "http://terminology.hl7.org/CodeSystem/v2-0203", "MR") {
+							return true
+						}
+					}
+					return false
+				})
+			}
+		}
+	}
+	two := c.topCodes("Observation", "code.coding", loinc, 2, 3)
+	add("/Observation?code="+esc(loinc+"|"+two[0]+","+loinc+"|"+two[1]), obs, func(r res) bool {
+		return hasCoding(r, "code.coding", loinc, two[0]) || hasCoding(r, "code.coding", loinc, two[1])
+	})
+	add("/Observation?code="+esc(loinc+"|"+two[0])+"&code="+esc(loinc+"|"+two[1]), obs, func(r res) bool {
+		return hasCoding(r, "code.coding", loinc, two[0]) && hasCoding(r, "code.coding", loinc, two[1])
+	})
+	topCond := c.topCodes("Condition", "code.coding", snomed, 1, 0)[0]
+	add("/Condition?code:not="+esc(snomed+"|"+topCond), []string{"Condition"}, func(r res) bool { return !hasCoding(r, "code.coding", snomed, topCond) })
+	add("/Observation?encounter:Encounter.class=EMER", obs, func(r res) bool {
+		e := c.byKey[c.ref(r["encounter"])]
+		return e != nil && hasCoding(e, "class", "*", "EMER")
+	})
+	add("/Observation?_lastUpdated=gt2000-01-01", obs, func(res) bool { return true })
+	var sys []float64
+	for _, r := range c.byType["Observation"] {
+		for _, comp := range list(r["component"]) {
+			m, _ := comp.(res)
+			if hasCoding(m, "code.coding", loinc, "8480-6") {
+				if q, ok := m["valueQuantity"].(res); ok {
+					if v, ok := q["value"].(float64); ok {
+						sys = append(sys, v)
+					}
+				}
+			}
+		}
+	}
+	for _, t := range quietValues(sys, 2) {
+		add("/Observation?component-code-value-quantity="+esc(loinc+"|8480-6$gt"+fmt.Sprint(t)), obs, func(r res) bool {
+			for _, comp := range list(r["component"]) {
+				m, _ := comp.(res)
+				if q, ok := m["valueQuantity"].(res); ok && hasCoding(m, "code.coding", loinc, "8480-6") {
+					if v, ok := q["value"].(float64); ok && v > t {
+						return true
+					}
+				}
+			}
+			return false
+		})
+	}
+
 	// Sorting (checked for order as well as content).
 	effective := func(r res) time.Time { t, _ := instant(str(r["effectiveDateTime"])); return t }
 	for i, p := range pats {

@@ -9,5 +9,5 @@ import (
 
 // openPostgres opens the PostgreSQL backend at url and migrates its schema.
 func openPostgres(ctx context.Context, url string) (store.Store, error) {
-	return postgres.Open(ctx, url, postgres.Options{})
+	return postgres.Open(ctx, url, postgres.Options{Options: storeOptions()})
 }

@@ -52,6 +52,9 @@ func (h *Handler) population(w http.ResponseWriter, r *http.Request) error {
 	// The dashboard's chart is an SVG with role="img" and no name; screen
 	// readers need one.
 	body = strings.Replace(body, `role="img"`, `role="img" aria-label="`+template.HTMLEscapeString(loc.T("pop.chart", nil))+`"`, 1)
+	// On a phone the table scrolls sideways; keyboard users reach the
+	// scrolling region by Tab.
+	body = strings.Replace(body, `<table>`, `<table tabindex="0" aria-label="`+template.HTMLEscapeString(loc.T("pop.table", nil))+`">`, 1)
 	return h.render(w, r, "population", &page{Title: "pop.title", App: "app", User: u, Data: template.HTML(body)})
 }
 

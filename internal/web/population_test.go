@@ -22,7 +22,7 @@ func TestPopulationDashboard(t *testing.T) {
 	home := doc.get("/app")
 	mustContain(t, "doctor's start page", home, 200, `href="/app/population"`)
 	vi := doc.get("/app/population?registry=hypertension&by=sex")
-	mustContain(t, "dashboard vi", vi, 200, "<h1>Sức khỏe cộng đồng", "Tỷ lệ kiểm soát", "<table", `<svg`, `aria-label="Biểu đồ tỷ lệ kiểm soát`, `class="population"`, `id="main"`)
+	mustContain(t, "dashboard vi", vi, 200, "<h1>Sức khỏe cộng đồng", "Tỷ lệ kiểm soát", "<table", `<svg`, `aria-label="Biểu đồ tỷ lệ kiểm soát`, `class="population"`, `id="main"`, `<table tabindex="0" aria-label="Bảng số liệu theo nhóm">`)
 	for _, bad := range []string{"<style>", "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Sức"} {
 		if strings.Contains(vi.body, bad) {
 			t.Errorf("dashboard vi carries the dashboard's own %q", bad)

@@ -51,7 +51,7 @@ func TestFlows(t *testing.T) {
 	srv := httptest.NewServer(a.Handler)
 	defer srv.Close()
 	out, _ := filepath.Abs("out")
-	for _, script := range []string{"clinician.js", "patient.js"} {
+	for _, script := range []string{"clinician.js", "patient.js", "pages.js"} {
 		t.Run(script, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()

@@ -8,6 +8,7 @@ const path = require('path');
 const BASE = process.env.SEN_URL;
 const OUT = process.env.SEN_OUT || path.join(__dirname, 'out');
 const CHROMIUM = process.env.SEN_CHROMIUM || '/usr/bin/chromium';
+const AXE = require.resolve('axe-core/axe.min.js');
 
 async function launch() {
   if (!BASE) throw new Error('SEN_URL is not set');
@@ -31,11 +32,23 @@ async function text(page, sel) {
   return (await page.locator(sel).first().innerText()).trim();
 }
 
+// axe runs axe-core on the page and fails on any serious or critical
+// violation (WCAG 2.1 A/AA rules and best practices).
+async function axe(page, label) {
+  await page.addScriptTag({ path: AXE });
+  const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  check(bad.length === 0, label + ' accessibility: ' + bad.map((v) => v.id + ' [' + v.impact + '] ' +
+    v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')).join('; '));
+}
+
 // run executes a flow and exits non-zero with a screenshot on failure.
 function run(name, flow) {
   (async () => {
     const browser = await launch();
-    const page = await browser.newPage({ locale: 'vi-VN', ...(flow.viewport ? { viewport: flow.viewport } : {}) });
+    // bypassCSP lets axe-core be injected; the apps' own pages run under
+    // their Content-Security-Policy as usual.
+    const page = await browser.newPage({ locale: 'vi-VN', bypassCSP: true, ...(flow.viewport ? { viewport: flow.viewport } : {}) });
     page.setDefaultTimeout(15000);
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
@@ -53,4 +66,4 @@ function run(name, flow) {
   })();
 }
 
-module.exports = { BASE, launch, shot, check, text, run };
+module.exports = { BASE, launch, shot, check, text, axe, run };

@@ -100,7 +100,12 @@ func openSecurity(ctx context.Context, f *serverFlags, log *slog.Logger, st stor
 		acc.Close()
 		return nil, err
 	}
-	az := auth.New(auth.Config{Accounts: acc, Keys: keys, BreakGlass: bg, Audit: aw, Store: st, Logger: log})
+	oidcLogin, err := f.oidc.login(ctx)
+	if err != nil {
+		acc.Close()
+		return nil, err
+	}
+	az := auth.New(auth.Config{Accounts: acc, Keys: keys, BreakGlass: bg, Audit: aw, Store: st, Logger: log, OIDC: oidcLogin})
 	g := &auth.Guard{Store: st, Indexer: ix, Compartments: model, Policy: &auth.Policy{BreakGlass: bg},
 		Queries: func(typ string, params url.Values) (*search.Query, error) {
 			return search.ParseQuery(model, typ, params, true)

@@ -46,6 +46,8 @@ type serverFlags struct {
 	noAuth bool
 	// sign chooses the signing key and trust list (signing.go).
 	sign signingFlags
+	// oidc is the optional external OpenID Connect sign-in (oidc.go).
+	oidc oidcFlags
 }
 
 func (f *serverFlags) register(cmd *cobra.Command) {
@@ -57,6 +59,7 @@ func (f *serverFlags) register(cmd *cobra.Command) {
 	cmd.Flags().DurationVar(&f.shutdownWait, "shutdown-timeout", 30*time.Second, "how long to drain requests on SIGINT/SIGTERM")
 	cmd.Flags().BoolVar(&f.noAuth, "no-auth", false, "serve without sign-in, access control or audit (refused unless --addr is loopback)")
 	f.sign.register(cmd)
+	f.oidc.register(cmd)
 }
 
 func newServeCmd() *cobra.Command {

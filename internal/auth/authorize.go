@@ -102,12 +102,17 @@ var loginPage = template.Must(template.New("login").Parse(`<!doctype html>
 <label for="t">Mã xác thực (nếu có) / One-time code (if enabled)</label><input id="t" name="totp" inputmode="numeric" autocomplete="one-time-code">
 {{if .AskPatient}}<label for="pt">Mã người bệnh (chọn người bệnh) / Patient id (patient picker)</label><input id="pt" name="patient">{{end}}
 <button type="submit">Đăng nhập / Sign in</button>
-</form></body></html>`))
+</form>
+{{if .OIDCURL}}<p><a href="{{.OIDCURL}}">Đăng nhập bằng tài khoản {{.OIDCName}} / Sign in with {{.OIDCName}}</a></p>{{end}}
+</body></html>`))
 
 type loginData struct {
 	ClientName, Scope, Error string
 	AskPatient               bool
 	Hidden                   map[string]string
+	// OIDCURL starts sign-in with the external OpenID provider (oidc.go),
+	// carrying this authorization request; "" when none is configured.
+	OIDCURL, OIDCName string
 }
 
 // authorizeForm is the authorization endpoint (GET): it checks the request
@@ -142,8 +147,16 @@ func (a *Authorizer) showLogin(w http.ResponseWriter, v url.Values, req *authReq
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Frame-Options", "DENY")
 	w.WriteHeader(status)
-	_ = loginPage.Execute(w, loginData{ClientName: name, Scope: req.scopes.String(), Error: msg,
-		AskPatient: req.scopes.LaunchPatient && req.Launch == "", Hidden: hidden})
+	data := loginData{ClientName: name, Scope: req.scopes.String(), Error: msg,
+		AskPatient: req.scopes.LaunchPatient && req.Launch == "", Hidden: hidden}
+	if a.cfg.OIDC != nil {
+		q := url.Values{}
+		for k, v := range hidden {
+			q.Set(k, v)
+		}
+		data.OIDCURL, data.OIDCName = "oidc/login?"+q.Encode(), a.cfg.OIDC.Name()
+	}
+	_ = loginPage.Execute(w, data)
 }
 
 // authorizeSubmit is the authorization endpoint (POST): it signs the user
@@ -174,6 +187,12 @@ func (a *Authorizer) authorizeSubmit(w http.ResponseWriter, r *http.Request) {
 		a.showLogin(w, v, req, err.Error(), http.StatusBadRequest)
 		return
 	}
+	a.grantCode(w, r, req, u, patient)
+}
+
+// grantCode ends a successful authorization: a single-use code for the
+// signed-in user u, sent back to the app's redirect URI.
+func (a *Authorizer) grantCode(w http.ResponseWriter, r *http.Request, req *authRequest, u *User, patient string) {
 	code := randomToken(32)
 	a.mu.Lock()
 	a.purgeLocked()
@@ -287,6 +306,11 @@ func (a *Authorizer) purgeLocked() {
 	for k, l := range a.launches {
 		if now.After(l.expires) {
 			delete(a.launches, k)
+		}
+	}
+	for k, o := range a.oidc {
+		if now.After(o.expires) {
+			delete(a.oidc, k)
 		}
 	}
 	for k, exp := range a.jtis {

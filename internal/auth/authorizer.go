@@ -25,6 +25,7 @@ type Config struct {
 	Accounts   *Accounts
 	Keys       *Keys
 	BreakGlass *consent.BreakGlass // nil: break-glass is off
+	OIDC       *OIDCLogin          // nil: no sign-in through an external OpenID provider
 	Audit      Recorder            // nil: no audit trail (tests)
 	// Store is the unguarded FHIR store, read for access-log answers and
 	// launch contexts.
@@ -50,6 +51,7 @@ type Authorizer struct {
 	codes    map[string]*authCode  // authorization codes, single use, 60 s
 	launches map[string]*launchCtx // EHR launch contexts, 10 min
 	jtis     map[string]time.Time  // client assertion ids seen, until expiry
+	oidc     map[string]*oidcState // external sign-ins under way, by state, 10 min
 }
 
 // New returns an Authorizer. It panics if a required dependency is
@@ -68,7 +70,7 @@ func New(cfg Config) *Authorizer {
 		cfg.RefreshTTL = 30 * 24 * time.Hour
 	}
 	a := &Authorizer{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(),
-		codes: map[string]*authCode{}, launches: map[string]*launchCtx{}, jtis: map[string]time.Time{}}
+		codes: map[string]*authCode{}, launches: map[string]*launchCtx{}, jtis: map[string]time.Time{}, oidc: map[string]*oidcState{}}
 	a.routes()
 	return a
 }
@@ -87,6 +89,10 @@ func (a *Authorizer) routes() {
 	a.mux.HandleFunc("GET /auth/break-glass", a.withToken(a.listBreakGlass))
 	a.mux.HandleFunc("POST /auth/break-glass/{id}/review", a.withToken(a.reviewBreakGlass))
 	a.mux.HandleFunc("GET /auth/access-log", a.withToken(a.accessLog))
+	if a.cfg.OIDC != nil {
+		a.mux.HandleFunc("GET /auth/oidc/login", a.oidcLogin)
+		a.mux.HandleFunc("GET /auth/oidc/callback", a.oidcCallback)
+	}
 }
 
 func (a *Authorizer) now() time.Time { return a.cfg.Now() }

@@ -39,7 +39,10 @@ type stack struct {
 	verify func() *audit.Report
 }
 
-func newStack(tb testing.TB) *stack {
+func newStack(tb testing.TB) *stack { tb.Helper(); return newStackWith(tb, nil) }
+
+// newStackWith is newStack with a last say on the authorizer's Config.
+func newStackWith(tb testing.TB, configure func(*Config)) *stack {
 	tb.Helper()
 	ctx := context.Background()
 	m, ix := testModel(tb)
@@ -69,7 +72,11 @@ func newStack(tb testing.TB) *stack {
 		Parser: rest.QueryParserFunc(func(typ string, params url.Values, strict bool) (*search.Query, error) {
 			return search.ParseQuery(m, typ, params, strict)
 		})})
-	az := New(Config{Accounts: acc, Keys: keys, BreakGlass: bg, Audit: aw, Store: st})
+	cfg := Config{Accounts: acc, Keys: keys, BreakGlass: bg, Audit: aw, Store: st}
+	if configure != nil {
+		configure(&cfg)
+	}
+	az := New(cfg)
 	srv := httptest.NewServer(az.Middleware(h))
 	tb.Cleanup(srv.Close)
 	tb.Cleanup(func() { aw.Close(context.Background()) })

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"encoding/json"
+
 	"github.com/sen-emr/sen/internal/i18n"
 )
 
@@ -57,4 +59,28 @@ func encounterLabel(loc *i18n.Localizer, types []concept, class coding) string {
 		}
 	}
 	return class.Code
+}
+
+// doseUnitLabel returns the dose unit of a prescription's first dosage in
+// loc's language (UCUM code "{tbl}" → "viên" / "tablet(s)"), else stored.
+func doseUnitLabel(loc *i18n.Localizer, dosage json.RawMessage, stored string) string {
+	var ds []struct {
+		DoseAndRate []struct {
+			DoseQuantity *quantity `json:"doseQuantity"`
+		} `json:"doseAndRate"`
+	}
+	if json.Unmarshal(dosage, &ds) != nil {
+		return stored
+	}
+	for _, d := range ds {
+		for _, dr := range d.DoseAndRate {
+			if q := dr.DoseQuantity; q != nil && q.Code != "" {
+				if q.Unit == "" {
+					q.Unit = stored
+				}
+				return unitLabel(loc, *q)
+			}
+		}
+	}
+	return stored
 }

@@ -61,3 +61,26 @@ func TestEncounterLabel(t *testing.T) {
 		}
 	}
 }
+
+func TestDoseUnitLabel(t *testing.T) {
+	cat, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl := []byte(`[{"doseAndRate":[{"doseQuantity":{"value":1,"unit":"viên","system":"http://unitsofmeasure.org","code":"{tbl}"}}]}]`)
+	tests := []struct {
+		lang   string
+		dosage []byte
+		want   string
+	}{
+		{"vi", tbl, "viên"},
+		{"en", tbl, "tablet(s)"},
+		{"en", []byte(`[{"text":"x"}]`), "viên"}, // no dose quantity: stored
+		{"en", []byte(`not json`), "viên"},
+	}
+	for _, tt := range tests {
+		if got := doseUnitLabel(cat.Localizer(tt.lang), tt.dosage, "viên"); got != tt.want {
+			t.Errorf("doseUnitLabel(%s, %s) = %q, want %q", tt.lang, tt.dosage, got, tt.want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/sen-emr/sen/internal/i18n"
 	"net/http"
 	"net/url"
 	"sort"
@@ -76,7 +77,7 @@ func (h *Handler) meBase(w http.ResponseWriter, r *http.Request) (*User, *meData
 
 // dayDoses lists the doses of active prescriptions scheduled on the day of
 // t, each marked taken if an intake matches it.
-func (h *Handler) dayDoses(ms *medState, day time.Time, rxs map[string]medRequestJSON) []doseRow {
+func (h *Handler) dayDoses(loc *i18n.Localizer, ms *medState, day time.Time, rxs map[string]medRequestJSON) []doseRow {
 	var out []doseRow
 	from, to := midnight(day), midnight(day).AddDate(0, 0, 1)
 	for id, req := range ms.Requests {
@@ -90,7 +91,7 @@ func (h *Handler) dayDoses(ms *medState, day time.Time, rxs map[string]medReques
 		}
 		for _, d := range doses {
 			out = append(out, doseRow{RequestID: id, Medicine: rj.MedicationCodeableConcept.label(), Key: medKey(rj.MedicationCodeableConcept),
-				Amount: formatNumber(d.Amount), Unit: d.Unit, Time: d.Time})
+				Amount: formatNumber(d.Amount), Unit: doseUnitLabel(loc, rj.DosageInstruction, d.Unit), Time: d.Time})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -153,7 +154,7 @@ func (h *Handler) meToday(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d.Doses = h.dayDoses(ms, h.now(), rxs)
+	d.Doses = h.dayDoses(h.cfg.Catalog.Localizer(h.cfg.Catalog.FromRequest(r)), ms, h.now(), rxs)
 	for _, x := range d.Doses {
 		d.Due++
 		if x.Taken {
@@ -239,7 +240,7 @@ func (h *Handler) meMissed(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := h.now()
 	for i := 0; i < 7; i++ {
-		for _, x := range h.dayDoses(ms, now.AddDate(0, 0, -i), rxs) {
+		for _, x := range h.dayDoses(h.cfg.Catalog.Localizer(h.cfg.Catalog.FromRequest(r)), ms, now.AddDate(0, 0, -i), rxs) {
 			if x.Late {
 				d.Missed = append(d.Missed, x)
 			}

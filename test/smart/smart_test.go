@@ -100,7 +100,9 @@ func serve(tb testing.TB) (base string) {
 	tb.Cleanup(func() { aw.Close(context.Background()) })
 	bg := consent.NewBreakGlass(nil, time.Hour)
 	guard := &auth.Guard{Store: st, Indexer: ix, Compartments: m, Policy: &auth.Policy{BreakGlass: bg},
-		Queries: func(typ string, params url.Values) (*search.Query, error) { return search.ParseQuery(m, typ, params, true) }}
+		Queries: func(typ string, params url.Values) (*search.Query, error) {
+			return search.ParseQuery(m, typ, params, true)
+		}}
 	h := rest.New(rest.Config{Store: guard, Indexer: ix, Model: m,
 		Parser: rest.QueryParserFunc(func(typ string, params url.Values, strict bool) (*search.Query, error) {
 			return search.ParseQuery(m, typ, params, strict)

@@ -34,6 +34,7 @@ func backends() []struct {
 		open func(tb testing.TB) store.Store
 	}{
 		{"sqlite", openSQLite},
+		{"postgres", openPostgres},
 	}
 }
 

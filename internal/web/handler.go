@@ -37,6 +37,10 @@ func New(cfg Config) (*Handler, error) {
 	if err := h.careplanRoutes(); err != nil {
 		return nil, err
 	}
+	// Caregiver's plan view and the care-plan editor (careplan_team.go).
+	if err := h.careplanTeamRoutes(); err != nil {
+		return nil, err
+	}
 	return h, nil
 }
 

@@ -2,11 +2,13 @@
 # Runs the package benchmarks that matter for Sen's performance goals, and
 # their baselines in bench/baseline, in one run, then summarises them.
 #
-# Usage: bench/run.sh [quick|full]      (default quick, ~10 minutes on 2 cores)
+# Usage: bench/run.sh [quick|full]      (default quick: ~10 minutes on 2 idle cores,
+#                                        16 minutes at load average 17)
 #
-#   quick  every benchmark below with -count=5 and short -benchtime; the
-#          slow store benchmarks only for the default driver
-#   full   -count=5 with Go's default -benchtime, every sub-benchmark
+#   quick  every benchmark below, -count=5, short -benchtime; the store
+#          benchmarks for the default driver and one writer only
+#   full   -count=5, Go's default -benchtime, every sub-benchmark, plus
+#          internal/ingest BenchmarkLoadSQLite and synth BenchmarkBundles
 #
 # Output goes to bench/out/run-<UTC stamp>/ (gitignored):
 #   raw.txt        go test -bench output, all packages (benchstat input)
@@ -15,8 +17,9 @@
 #   medians.md     median, min and max of every metric (bench/medians.awk)
 #   ingest-cpu.txt go tool pprof -top of one bulk-load run (where ingest time goes)
 #
-# Environment: SEN_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432/test)
-# for the PostgreSQL store benchmarks; they skip when no server answers.
+# Environment: SEN_BENCH_COUNT (default 5) runs per benchmark;
+# SEN_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432/test) for the
+# PostgreSQL store benchmarks, which skip when no server answers.
 # benchstat is installed into a temporary GOBIN, never into go.mod.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +31,7 @@ quick | full) ;;
 	exit 2
 	;;
 esac
-count=5
+count="${SEN_BENCH_COUNT:-5}" # benchstat wants >= 6 for its 95 % intervals
 out="bench/out/run-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
 raw="$out/raw.txt"

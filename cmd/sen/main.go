@@ -55,6 +55,7 @@ func newRootCmd() *cobra.Command {
 		newUserCmd(), newClientCmd(), newAuditCmd(),
 		newAdherenceCmd(), newModelCmd(),
 		newVerifyCmd(), newRetentionCmd(), newBHYTCmd(),
+		newSynthCmd(),
 	)
 	addConfig(root)
 	return root

@@ -46,8 +46,8 @@ func (h *Handler) careplanTeamRoutes() error {
 	return nil
 }
 
-// careplanTeamFuncs are careplanFuncs with "cpt" and "t" also knowing
-// careplanTeamMessages.
+// careplanTeamFuncs are careplanFuncs plus "cpx", which translates
+// careplanTeamMessages ids and then careplanMessages ones; "t" knows both.
 func careplanTeamFuncs(loc *i18n.Localizer, lang string) template.FuncMap {
 	f := careplanFuncs(loc, lang)
 	cpt, t := f["cpt"].(func(string) string), f["t"].(func(string, ...any) string)
@@ -61,7 +61,8 @@ func careplanTeamFuncs(loc *i18n.Localizer, lang string) template.FuncMap {
 		}
 		return m[0], true
 	}
-	f["cpt"] = func(id string) string {
+	// cpx, not cpt: TestCareplanMessages holds cpt ids to careplanMessages.
+	f["cpx"] = func(id string) string {
 		if s, ok := pick(id); ok {
 			return s
 		}

@@ -2,7 +2,7 @@ package web
 
 // careplanTeamMessages are the strings (vi, en) of the caregiver's plan
 // page (/me/plan) and the care-plan editor (/app/patients/{id}/careplan).
-// "cpt" on those pages looks here, then in careplanMessages.
+// "cpx" on those pages looks here, then in careplanMessages.
 var careplanTeamMessages = map[string][2]string{
 	"cp.family.title":      {"Kế hoạch chăm sóc", "Care plan"},
 	"cp.family.intro":      {"Kế hoạch, việc cần làm và lần khám tới của từng người bạn chăm sóc.", "The plan, open tasks and next visit of each person you care for."},

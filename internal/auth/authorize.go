@@ -21,14 +21,15 @@ type authCode struct {
 	userID                           string
 	scopes                           Scopes
 	launchPatient                    string
+	nonce                            string // OpenID Connect nonce, echoed in the id_token
 	expires                          time.Time
 }
 
 // authRequest is a validated authorization request.
 type authRequest struct {
-	ClientID, RedirectURI, Scope, State, Aud, Challenge, Method, Launch string
-	client                                                              *Client
-	scopes                                                              Scopes
+	ClientID, RedirectURI, Scope, State, Aud, Challenge, Method, Launch, Nonce string
+	client                                                                     *Client
+	scopes                                                                     Scopes
 }
 
 // parseAuthRequest checks the request parameters. Errors that make it
@@ -36,7 +37,8 @@ type authRequest struct {
 // with redirect == false and are shown to the user instead.
 func (a *Authorizer) parseAuthRequest(r *http.Request, v url.Values) (req *authRequest, redirect bool, err error) {
 	req = &authRequest{ClientID: v.Get("client_id"), RedirectURI: v.Get("redirect_uri"), Scope: v.Get("scope"), State: v.Get("state"),
-		Aud: v.Get("aud"), Challenge: v.Get("code_challenge"), Method: v.Get("code_challenge_method"), Launch: v.Get("launch")}
+		Aud: v.Get("aud"), Challenge: v.Get("code_challenge"), Method: v.Get("code_challenge_method"), Launch: v.Get("launch"),
+		Nonce: v.Get("nonce")}
 	c, err := a.cfg.Accounts.Client(r.Context(), req.ClientID)
 	if err != nil {
 		return nil, false, errors.New("ứng dụng không được đăng ký / unknown client_id")
@@ -134,7 +136,7 @@ func (a *Authorizer) authorizeForm(w http.ResponseWriter, r *http.Request) {
 
 func (a *Authorizer) showLogin(w http.ResponseWriter, v url.Values, req *authRequest, msg string, status int) {
 	hidden := map[string]string{}
-	for _, k := range []string{"response_type", "client_id", "redirect_uri", "scope", "state", "aud", "code_challenge", "code_challenge_method", "launch"} {
+	for _, k := range []string{"response_type", "client_id", "redirect_uri", "scope", "state", "aud", "code_challenge", "code_challenge_method", "launch", "nonce"} {
 		if v.Get(k) != "" {
 			hidden[k] = v.Get(k)
 		}
@@ -197,7 +199,7 @@ func (a *Authorizer) grantCode(w http.ResponseWriter, r *http.Request, req *auth
 	a.mu.Lock()
 	a.purgeLocked()
 	a.codes[code] = &authCode{clientID: req.ClientID, redirectURI: req.RedirectURI, challenge: req.Challenge,
-		userID: u.ID, scopes: req.scopes, launchPatient: patient, expires: a.now().Add(60 * time.Second)}
+		userID: u.ID, scopes: req.scopes, launchPatient: patient, nonce: req.Nonce, expires: a.now().Add(60 * time.Second)}
 	a.mu.Unlock()
 	dest, _ := url.Parse(req.RedirectURI)
 	q := dest.Query()

@@ -27,6 +27,8 @@ func (a *Authorizer) SMARTConfiguration(base string) map[string]any {
 		"scopes_supported": []string{"openid", "fhirUser", "launch", "launch/patient", "offline_access", "online_access",
 			"patient/*.cruds", "user/*.cruds", "system/*.cruds", "patient/*.rs", "user/*.rs", "system/*.rs"},
 		"code_challenge_methods_supported": []string{"S256"},
+		// OpenID Connect clients assume RS256 unless told otherwise.
+		"id_token_signing_alg_values_supported": []string{"ES256"},
 		"capabilities": []string{"launch-ehr", "launch-standalone", "client-public", "client-confidential-asymmetric",
 			"context-ehr-patient", "context-standalone-patient", "sso-openid-connect", "permission-offline", "permission-online",
 			"permission-patient", "permission-user", "permission-v1", "permission-v2", "authorize-post"},

@@ -78,14 +78,15 @@ type idClaims struct {
 	jwt.Claims
 	FHIRUser string `json:"fhirUser,omitempty"`
 	Name     string `json:"name,omitempty"`
+	Nonce    string `json:"nonce,omitempty"`
 }
 
-func (k *Keys) issueID(issuer, clientID string, u *User, now time.Time) (string, error) {
+func (k *Keys) issueID(issuer, clientID string, u *User, nonce string, now time.Time) (string, error) {
 	sig, err := k.signer()
 	if err != nil {
 		return "", fmt.Errorf("signer: %w", err)
 	}
 	c := idClaims{Claims: jwt.Claims{Issuer: issuer, Subject: u.ID, Audience: jwt.Audience{clientID},
-		IssuedAt: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(now.Add(time.Hour))}, FHIRUser: u.FHIRUser, Name: u.Name}
+		IssuedAt: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(now.Add(time.Hour))}, FHIRUser: u.FHIRUser, Name: u.Name, Nonce: nonce}
 	return jwt.Signed(sig).Claims(c).Serialize()
 }

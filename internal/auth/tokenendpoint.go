@@ -86,7 +86,7 @@ func (a *Authorizer) codeGrant(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusBadRequest, "invalid_grant", "the user is disabled")
 		return
 	}
-	a.issue(w, r, u, client.ID, code.scopes, code.launchPatient, "")
+	a.issue(w, r, u, client.ID, code.scopes, code.launchPatient, "", code.nonce)
 }
 
 func (a *Authorizer) refreshGrant(w http.ResponseWriter, r *http.Request) {
@@ -128,12 +128,14 @@ func (a *Authorizer) refreshGrant(w http.ResponseWriter, r *http.Request) {
 		narrowed.Offline, narrowed.Online = scopes.Offline, scopes.Online
 		scopes = narrowed
 	}
-	a.issue(w, r, u, client.ID, scopes, g.LaunchPatient, g.Family)
+	a.issue(w, r, u, client.ID, scopes, g.LaunchPatient, g.Family, "")
 }
 
 // issue answers a token request for a user grant. family continues a
-// rotated refresh-token family ("" starts one).
-func (a *Authorizer) issue(w http.ResponseWriter, r *http.Request, u *User, clientID string, scopes Scopes, patient, family string) {
+// rotated refresh-token family ("" starts one); nonce is the OpenID Connect
+// nonce of the authorization request, echoed in the id_token (OIDC Core
+// 3.1.2.1), "" on refresh.
+func (a *Authorizer) issue(w http.ResponseWriter, r *http.Request, u *User, clientID string, scopes Scopes, patient, family, nonce string) {
 	now := a.now()
 	p := userPrincipal(u, clientID, scopes, patient)
 	at, err := a.cfg.Keys.issueAccess(a.base(r), a.fhirBase(r), p, now)
@@ -148,7 +150,7 @@ func (a *Authorizer) issue(w http.ResponseWriter, r *http.Request, u *User, clie
 		resp["need_patient_banner"] = u.Role != RolePatient
 	}
 	if scopes.OpenID {
-		if id, err := a.cfg.Keys.issueID(a.base(r), clientID, u, now); err == nil {
+		if id, err := a.cfg.Keys.issueID(a.base(r), clientID, u, nonce, now); err == nil {
 			resp["id_token"] = id
 		}
 	}

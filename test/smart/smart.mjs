@@ -58,35 +58,27 @@ async function main() {
   const wk = await fetch(fhirBase + '/.well-known/smart-configuration').then((r) => (r.ok ? r : fetch(base + '/.well-known/smart-configuration')));
   const meta = await wk.json();
   check(meta.code_challenge_methods_supported.includes('S256'), 'smart-configuration offers PKCE S256');
-  // Sen signs id_tokens with ES256 but its smart-configuration does not
-  // say so (id_token_signing_alg_values_supported), and OpenID Connect's
-  // default is RS256; the client registration states the algorithm, taken
-  // from the server's published JWKS.
-  let idAlg;
-  if (!meta.id_token_signing_alg_values_supported) {
-    const jwks = await fetch(meta.jwks_uri).then((r) => r.json());
-    idAlg = jwks.keys.find((k) => k.use === 'sig' && k.alg)?.alg;
-    check(!!idAlg, `JWKS names the signing algorithm (${idAlg})`);
-  }
-  const config = new client.Configuration(meta, env('SEN_CLIENT_ID'), idAlg ? { id_token_signed_response_alg: idAlg } : undefined, client.None());
+  // Sen signs id_tokens with ES256 and says so; OpenID Connect clients
+  // would otherwise assume RS256.
+  check(Array.isArray(meta.id_token_signing_alg_values_supported) && meta.id_token_signing_alg_values_supported.includes('ES256'),
+    'smart-configuration names the id_token signing algorithm (ES256)');
+  const config = new client.Configuration(meta, env('SEN_CLIENT_ID'), { id_token_signed_response_alg: 'ES256' }, client.None());
   client.allowInsecureRequests(config); // loopback test server speaks plain HTTP
 
   const verifier = client.randomPKCECodeVerifier();
   const challenge = await client.calculatePKCECodeChallenge(verifier);
   const state = client.randomState();
-  // No nonce: Sen's id_token does not yet echo one (OpenID Connect Core
-  // 3.1.2.1 requires it when sent); PKCE S256 already binds the code to
-  // this client instance, which is what SMART requires.
+  const nonce = client.randomNonce(); // echoed in the id_token (OpenID Connect Core 3.1.2.1)
   const scope = 'openid fhirUser launch/patient offline_access patient/Patient.rs patient/Observation.rs';
   const authURL = client.buildAuthorizationUrl(config, {
-    redirect_uri: redirectUri, scope, state, aud: fhirBase,
+    redirect_uri: redirectUri, scope, state, nonce, aud: fhirBase,
     code_challenge: challenge, code_challenge_method: 'S256',
   });
   const back = await signIn(authURL);
 
   // A wrong PKCE verifier must not redeem the code... but a failed attempt
   // may burn it, so the real exchange goes first and the replay after.
-  const tokens = await client.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier, expectedState: state });
+  const tokens = await client.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
   check(typeof tokens.access_token === 'string' && tokens.token_type.toLowerCase() === 'bearer', 'code exchanged for a bearer access token');
   check(typeof tokens.refresh_token === 'string', 'offline_access yields a refresh token');
   check(tokens.patient === patient, `launch/patient context is ${patient}`);
@@ -94,7 +86,7 @@ async function main() {
   check(claims && claims.fhirUser && claims.fhirUser.endsWith('Patient/' + patient), 'id_token verified by openid-client names the fhirUser');
   check(String(tokens.scope).split(' ').includes('patient/Patient.rs'), 'granted scope includes patient/Patient.rs');
 
-  check(await rejects(client.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier, expectedState: state }), 'invalid_grant'),
+  check(await rejects(client.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce }), 'invalid_grant'),
     'the code cannot be redeemed twice');
 
   const read = await client.fetchProtectedResource(config, tokens.access_token, new URL(`${fhirBase}/Patient/${patient}`), 'GET');

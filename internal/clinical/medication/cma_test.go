@@ -58,6 +58,8 @@ func TestCMAPublishedVectors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// Printed so that go test -v shows the reproduced table.
+			t.Logf("patient %s %s = %.4f, published %s (%s)", id, name, got, want, row["where_published"])
 			if math.Abs(got-mustFloat(t, want)) > publishedTolerance(want) {
 				t.Errorf("got %.7f, want %s (%s)", got, want, row["where_published"])
 			}

@@ -73,6 +73,9 @@ func TestPDCWorkedExamples(t *testing.T) {
 			if w := int(mustFloat(t, r0["days_covered"])); got.DaysCovered != w {
 				t.Errorf("days covered %d, want %d", got.DaysCovered, w)
 			}
+			// Printed so that go test -v shows the reproduced table.
+			t.Logf("%s: index %s, %d/%d days covered, PDC %.4f (published %s), adherent %v",
+				k, got.IndexDate.Format(time.DateOnly), got.DaysCovered, got.DaysInPeriod, got.PDC, r0["pdc"], got.Adherent)
 			if w := r0["pdc"]; math.Abs(got.PDC-mustFloat(t, w)) > publishedTolerance(w) {
 				t.Errorf("PDC %.6f, want %s", got.PDC, w)
 			}

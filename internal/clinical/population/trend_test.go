@@ -28,7 +28,7 @@ func TestTrend(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []struct {
-		month                                   string
+		month                                  string
 		registered, new, underCare, controlled int
 	}{
 		{"2024-01", 1, 1, 0, 0},

@@ -51,7 +51,7 @@ func newRootCmd() *cobra.Command {
 		newCheckCmd(), newBackupCmd(), newRestoreCmd(), newConfigCmd(),
 		newImportCmd(),
 		newExportCmd(),
-		newViewCmd(),
+		newViewCmd(), newResearchCmd(),
 		newUserCmd(), newClientCmd(), newAuditCmd(),
 		newAdherenceCmd(), newModelCmd(),
 		newVerifyCmd(), newRetentionCmd(), newBHYTCmd(),

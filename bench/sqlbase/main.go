@@ -82,7 +82,7 @@ func topCode(ctx context.Context, db *sql.DB, out io.Writer) error {
 	var system, code string
 	var n int
 	err := db.QueryRowContext(ctx, `SELECT system, code, count(*) FROM idx_token
-		WHERE type = 'Observation' AND param = 'code' GROUP BY system, code ORDER BY 3 DESC, 1, 2 LIMIT 1`).Scan(&system, &code, &n)
+		WHERE type = 'Observation' AND param = 'code' AND code <> '' GROUP BY system, code ORDER BY 3 DESC, 1, 2 LIMIT 1`).Scan(&system, &code, &n)
 	if err != nil {
 		return fmt.Errorf("commonest Observation code: %w", err)
 	}

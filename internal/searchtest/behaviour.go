@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -102,6 +103,74 @@ func behaviours(t *testing.T, h http.Handler, c *corpus) {
 		}
 		if d := diffModes(got, want); d != "" {
 			t.Error(d)
+		}
+	})
+
+	t.Run("paging survives concurrent writes", func(t *testing.T) {
+		// 25 Observations of a code no fixture uses; more are created
+		// between pages. The pages must return the 25 exactly once, none
+		// of the later ones (the query's snapshot), and then all are
+		// deleted again so the table's answers are unchanged.
+		obs := func(i int) string {
+			return `{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"urn:sen:test","code":"paging"}]},"valueInteger":` + strconv.Itoa(i) + `}`
+		}
+		var created []string
+		create := func(i int) string {
+			w := do(h, "POST", "/fhir/Observation", strings.NewReader(obs(i)), "Content-Type", "application/fhir+json")
+			if w.Code != 201 {
+				t.Fatalf("create: %d %s", w.Code, w.Body.String())
+			}
+			loc := w.Header().Get("Location")
+			key := strings.Join(strings.Split(strings.TrimPrefix(loc, base+"/"), "/")[:2], "/")
+			created = append(created, key)
+			return key
+		}
+		defer func() {
+			for _, k := range created {
+				if w := do(h, "DELETE", "/fhir/"+k, nil); w.Code >= 300 {
+					t.Errorf("delete %s: %d", k, w.Code)
+				}
+			}
+		}()
+		want := map[string]bool{}
+		for i := 0; i < 25; i++ {
+			want[create(i)] = true
+		}
+		got := map[string]bool{}
+		u := "/fhir/Observation?code=urn:sen:test|paging&_count=10"
+		for page := 0; u != ""; page++ {
+			w := do(h, "GET", u, nil)
+			if w.Code != 200 || page > 10 {
+				t.Fatalf("%s: %d", u, w.Code)
+			}
+			var b struct {
+				Link  []struct{ Relation, URL string }
+				Entry []struct {
+					Resource struct{ ResourceType, ID string }
+				}
+			}
+			if err := json.Unmarshal(w.Body.Bytes(), &b); err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range b.Entry {
+				k := e.Resource.ResourceType + "/" + e.Resource.ID
+				if got[k] {
+					t.Errorf("%s on two pages", k)
+				}
+				got[k] = true
+			}
+			for i := 0; i < 5; i++ {
+				create(100 + page*10 + i)
+			}
+			u = ""
+			for _, l := range b.Link {
+				if l.Relation == "next" {
+					u = "/fhir" + strings.TrimPrefix(l.URL, base)
+				}
+			}
+		}
+		if d := diff(keys(got), keys(want)); d != "" {
+			t.Errorf("paging under writes: %s", d)
 		}
 	})
 

@@ -87,7 +87,7 @@ type fileEnd struct {
 // Import loads files in order. A file that cannot be read or rewritten is
 // recorded in the report and skipped; the import goes on. A failure of the
 // store or the indexer stops it with an error; files committed before stay
-// committed and are in the journal. A Bundle whose conditional references
+// committed and are in the journal. A file whose conditional references
 // match nothing yet is retried after all other files.
 func (im *Importer) Import(ctx context.Context, files []string) (*ImportReport, error) {
 	start := time.Now()
@@ -153,7 +153,11 @@ func (im *Importer) Import(ctx context.Context, files []string) (*ImportReport, 
 			fr := &rep.Files[i]
 			n, skipped, err := im.readFile(rv, fr.Path, send)
 			fr.Resources, fr.Skipped = n, skipped
-			if err != nil && errors.Is(err, errUnresolved) && n == 0 && !last {
+			// A conditional reference to a resource of a later file: try
+			// the file again at the end. An NDJSON file may have sent
+			// lines already; sending them again only adds versions with
+			// the same content.
+			if err != nil && errors.Is(err, errUnresolved) && !last {
 				deferred = append(deferred, i)
 				return ctx.Err() == nil
 			}

@@ -197,6 +197,14 @@ func BuildReport(rec Records, o ReportOptions) (Report, error) {
 			rep.Warnings = append(rep.Warnings, err.Error())
 			continue
 		}
+		// A medicine cannot be handed over after now, nor before modern
+		// records began: such dates are typing errors, and counting them
+		// would cover days the patient had no medicine.
+		if f.Date.After(o.Now) || f.Date.Year() < 1900 {
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("MedicationDispense/%s: handed over %s, after now or before 1900: not counted",
+				d.ID, f.Date.Format(time.DateOnly)))
+			continue
+		}
 		g := group(f.Drug, d.MedicationCodeableConcept.Label())
 		g.Fills++
 		fills[g.Key] = append(fills[g.Key], f)

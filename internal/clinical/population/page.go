@@ -75,10 +75,21 @@ func (pg *Page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		cw.Flush()
 		return
 	}
+	points, err := c.Trend(dq.Registry, dq.Month.Add(1-trendMonths), dq.Month, dq.Province)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	trend, err := pg.releaseTrend(points)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
 	reg, _ := RegistryByID(dq.Registry)
 	data := pageData{Lang: lang, Q: dq, Rows: released, Registries: Registries(), Month: dq.Month.String(),
 		Title: tr(lang, "Sức khỏe cộng đồng", "Population health"), RegistryName: tr(lang, reg.NameVI, reg.Name),
-		Chart: barChart(released), CSV: "?" + withFormat(q)}
+		Chart: barChart(released), CSV: "?" + withFormat(q),
+		Trend: trendChart(trend, tr(lang, "Tỷ lệ kiểm soát 12 tháng", "Control rate over 12 months"))}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if err := pageTemplate().Execute(w, data); err != nil {
 		http.Error(w, "render", http.StatusInternalServerError)
@@ -127,7 +138,7 @@ type pageData struct {
 	Q                                     DashboardQuery
 	Rows                                  []releasedRow
 	Registries                            []Registry
-	Chart                                 template.HTML
+	Chart, Trend                          template.HTML
 }
 
 // barChart draws the control rate of each group (total excluded) as SVG.
@@ -178,6 +189,8 @@ func pageTemplate() *template.Template {
 <button>{{tr .Lang "Xem" "Show"}}</button></form>
 <h2>{{tr .Lang "Tỷ lệ kiểm soát (%)" "Control rate (%)"}}</h2>
 {{.Chart}}
+<h2>{{tr .Lang "Xu hướng 12 tháng (%)" "12-month trend (%)"}}</h2>
+{{.Trend}}
 <table><thead><tr><th>{{tr .Lang "Nhóm" "Group"}}</th><th>{{tr .Lang "Dân số" "Population"}}</th><th>{{tr .Lang "Đăng ký" "Registered"}}</th><th>{{tr .Lang "Đang quản lý" "Under care"}}</th><th>{{tr .Lang "Kiểm soát" "Controlled"}}</th><th>%</th><th>{{tr .Lang "Đo PDC" "PDC measured"}}</th><th>{{tr .Lang "Tuân thủ (PDC ≥ 80%)" "Adherent (PDC ≥ 80%)"}}</th></tr></thead><tbody>
 {{range .Rows}}<tr><td>{{if eq .Key "total"}}{{tr $.Lang "Tổng" "Total"}}{{else}}{{.Label}}{{end}}</td><td>{{.Population}}</td><td>{{.Registered}}</td><td>{{.UnderCare}}</td><td>{{.Controlled}}</td><td>{{.Rate}}</td><td>{{.PDCPatients}}</td><td>{{.Adherent}}</td></tr>
 {{end}}</tbody></table>

@@ -39,8 +39,10 @@ type synthOpts struct {
 
 // synthTruthFile is the side file with each patient's simulated
 // medication-taking behaviour (the ground truth adherence models are
-// evaluated against; the same values are in a Patient extension).
-const synthTruthFile = "adherence-truth.ndjson"
+// evaluated against; the same values are in a Patient extension). It is
+// JSON Lines with a .jsonl name so that sen import DIR, which reads
+// *.json and *.ndjson as FHIR, passes it by.
+const synthTruthFile = "adherence-truth.jsonl"
 
 func newSynthCmd() *cobra.Command {
 	o := synthOpts{}

@@ -114,6 +114,10 @@ func TestSynthNDJSONAndBundlesAgree(t *testing.T) {
 		}
 	}
 
+	// The side file must not look like FHIR input to sen import DIR.
+	if ext := filepath.Ext(synthTruthFile); ext == ".json" || ext == ".ndjson" {
+		t.Errorf("truth file %s would be read by sen import as FHIR", synthTruthFile)
+	}
 	truth, err := os.ReadFile(filepath.Join(nd, synthTruthFile))
 	if err != nil {
 		t.Fatal(err)

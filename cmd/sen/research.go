@@ -49,15 +49,15 @@ trích xuất một lần. Mọi bước đều được ghi nhật ký kiểm t
 	cmd.PersistentFlags().StringVar(&as, "as", "", "the actor's reference, e.g. Practitioner/7 (required)")
 	cmd.PersistentFlags().StringVar(&name, "name", "", "the actor's display name")
 
-	var purpose, types, registry string
+	var purpose, types, registry, kind, by, month string
 	request := &cobra.Command{
-		Use:   "request --as REF --purpose TEXT --types Patient,Condition [--registry ID]",
+		Use:   "request --as REF --purpose TEXT (--types Patient,Condition [--registry ID] | --kind aggregate --registry ID --by province --month YYYY-MM)",
 		Short: "Request an extract (researcher) / Gửi yêu cầu trích xuất",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withResearch(cmd.Context(), &f, func(s *research.Service) error {
 				r, err := s.Submit(cmd.Context(), research.Actor{Ref: as, Name: name, Role: research.RoleResearcher},
-					research.Request{Purpose: purpose, Types: researchTypes(types), Registry: registry})
+					research.Request{Purpose: purpose, Types: researchTypes(types), Registry: registry, Kind: kind, By: by, Month: month})
 				if err != nil {
 					return err
 				}
@@ -68,6 +68,9 @@ trích xuất một lần. Mọi bước đều được ghi nhật ký kiểm t
 	}
 	request.Flags().StringVar(&purpose, "purpose", "", "study or protocol the extract is for")
 	request.Flags().StringVar(&types, "types", "", "comma-separated resource types")
+	request.Flags().StringVar(&kind, "kind", research.KindRows, "rows (de-identified NDJSON) or aggregate (CSV of counts after disclosure control)")
+	request.Flags().StringVar(&by, "by", "", "aggregate: province, commune, age or sex")
+	request.Flags().StringVar(&month, "month", "", "aggregate: reference month YYYY-MM")
 	request.Flags().StringVar(&registry, "registry", "", "restrict the cohort to a registry (hypertension, diabetes, copd-asthma, heart-disease, ckd, dementia)")
 
 	var reject bool
@@ -93,7 +96,7 @@ trích xuất một lần. Mọi bước đều được ghi nhật ký kiểm t
 
 	var out string
 	extract := &cobra.Command{
-		Use:   "extract ID --as REF --out FILE.ndjson",
+		Use:   "extract ID --as REF --out FILE (.ndjson rows, .csv aggregate)",
 		Short: "Produce an approved extract (researcher) / Trích xuất dữ liệu đã duyệt",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -109,7 +112,7 @@ trích xuất một lần. Mọi bước đều được ghi nhật ký kiểm t
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%s: %d resources, smallest class %d / %d tài nguyên\n", out, r.Rows, r.SmallestK, r.Rows)
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: %d rows, smallest class %d / %d dòng\n", out, r.Rows, r.SmallestK, r.Rows)
 				return nil
 			}, as)
 			if cerr := file.Close(); err == nil && cerr != nil {

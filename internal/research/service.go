@@ -136,6 +136,18 @@ func (s *Service) Produce(ctx context.Context, by Actor, id string, w io.Writer)
 		if err != nil {
 			return nil, fmt.Errorf("research: load cohort: %w", err)
 		}
+		if r.Kind == KindAggregate {
+			n, err := writeAggregate(cohort, r, w)
+			if err != nil {
+				return nil, err
+			}
+			r.Status, r.Produced, r.Rows = StatusProduced, s.now(), n
+			if err := s.Requests.Put(ctx, r); err != nil {
+				return nil, fmt.Errorf("research: save request: %w", err)
+			}
+			note = fmt.Sprintf("aggregate of %d rows, counts <= 7 redacted, others rounded to 5", n)
+			return r, nil
+		}
 		people := members(cohort, r.Registry)
 		k, maxSup := s.K, s.MaxSuppress
 		if k == 0 {

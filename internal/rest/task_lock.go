@@ -1,6 +1,10 @@
 package rest
 
-import "context"
+import (
+	"context"
+
+	"github.com/sen-emr/sen/internal/store"
+)
 
 // LockCondition forwards to the wrapped transaction, so that wrapping a
 // store for the Task state machine does not hide the condition lock that
@@ -8,10 +12,7 @@ import "context"
 // without it two conditional creates with the same If-None-Exist could
 // both create.
 func (t taskWorkflowTx) LockCondition(ctx context.Context, key string) error {
-	if l, ok := t.Tx.(conditionLocker); ok {
-		return l.LockCondition(ctx, key)
-	}
-	return nil
+	return store.LockCondition(ctx, t.Tx, key)
 }
 
 var _ conditionLocker = taskWorkflowTx{}

@@ -16,7 +16,7 @@ import (
 )
 
 // newModelCmd is "sen model": the non-adherence risk model
-// (docs/risk-model.md).
+// (docs/models/adherence-risk.md).
 func newModelCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "model",

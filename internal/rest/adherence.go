@@ -20,7 +20,7 @@ import (
 )
 
 // Medication-use operations on a patient (Sen-defined; documented in
-// docs/adherence.md §6 and docs/risk-model.md):
+// docs/adherence.md §6 and docs/models/adherence-risk.md):
 //
 //	GET  /fhir/Patient/{id}/$adherence?start=&end=&method=&by=  → Parameters
 //	POST /fhir/Patient/{id}/$adherence?...                       → Parameters, and the

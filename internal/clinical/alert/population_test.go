@@ -206,7 +206,7 @@ func TestPopulationMeasuresRecoverProfiles(t *testing.T) {
 	}
 	var alertMismatch []string
 	// Outcome of the risk model: fewer than 80 % of doses taken in the
-	// last 90 days (the truth), as in docs/risk-model.md.
+	// last 90 days (the truth), as in docs/models/adherence-risk.md.
 	var tp, fp, fn, tn int
 	var xs, ys []float64 // measured dose share and true taken fraction, app users
 	for _, m := range ms {

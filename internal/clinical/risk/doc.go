@@ -10,7 +10,7 @@
 // with `go test ./internal/clinical/risk -run TestTrainModel -update`),
 // evaluation (AUC, Brier score, calibration), and the answer as a FHIR
 // RiskAssessment whose top contributing factors read in plain Vietnamese
-// and English. docs/risk-model.md is the model card.
+// and English. docs/models/adherence-risk.md is the model card.
 //
 // Serving needs no training: Default returns the embedded model. The
 // package reads FHIR JSON the caller passes in; it must not import the

@@ -64,7 +64,7 @@ func TestTrainModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	svg := calibrationSVG(Calibration(probs, labels, 10), Calibration(bprobs, labels, 10))
-	if err := os.WriteFile(filepath.Join("..", "..", "..", "docs", "risk-model-calibration.svg"), []byte(svg), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join("..", "..", "..", "docs", "adherence-risk-calibration.svg"), []byte(svg), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("model:\n%s", b)
@@ -102,7 +102,7 @@ func TestModelHoldout(t *testing.T) {
 	}
 }
 
-// report is the text table pasted into docs/risk-model.md.
+// report is the text table pasted into docs/models/adherence-risk.md.
 func report(m, base *Model, hold []Sample) string {
 	var b strings.Builder
 	probs, labels := evaluate(m, hold)

@@ -128,7 +128,7 @@ func DescribeSamples(ss []Sample) string {
 
 // CalibrationSVG draws predicted against observed non-adherence for the
 // model and the baseline (10 bins), with the diagonal of perfect
-// calibration: the plot in docs/risk-model.md.
+// calibration: the plot in docs/models/adherence-risk.md.
 func (r *Retrained) CalibrationSVG() string {
 	model, base := Calibration(r.Probs, r.Labels, 10), Calibration(r.Baseprob, r.Labels, 10)
 	const size, pad = 400.0, 50.0

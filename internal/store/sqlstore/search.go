@@ -46,33 +46,7 @@ func (e *Engine) search(ctx context.Context, q Querier, sq *search.Query) (*stor
 		}
 	}
 
-	// where appends the filter on resources alias r.
-	where := func(b *builder) error {
-		b.sql(" WHERE r.deleted = 0")
-		switch len(types) {
-		case 0:
-		case 1:
-			b.sql(" AND r.type = ").arg(types[0])
-		default:
-			b.sql(" AND r.type IN ").list(anys(types)...)
-		}
-		if c := sq.Compartment; c != nil {
-			if c.Type == "Patient" {
-				b.sql(" AND r.rid IN (SELECT rid FROM compartments WHERE patient = ").arg(c.ID).sql(")")
-			} else {
-				// Other compartments: resources referring to the owner by any
-				// reference parameter.
-				b.sql(" AND r.rid IN (SELECT rid FROM idx_reference WHERE ref_id = ").arg(c.ID).sql(" AND ref_type = ").arg(c.Type).sql(")")
-			}
-		}
-		p := &planner{e: e, b: b}
-		for i := range sq.Clauses {
-			if err := p.clause(&sq.Clauses[i], "r", types); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
+	where := func(b *builder) error { return e.where(b, sq, types) }
 
 	page := &store.Page{Total: -1}
 	if cur == nil {
@@ -366,4 +340,33 @@ func sortKeys(ks []search.SortKey) ([]sortKey, error) {
 		out = append(out, sk)
 	}
 	return out, nil
+}
+
+// where appends the filter of sq on resources alias r: live versions of
+// the types, the compartment, then every clause.
+func (e *Engine) where(b *builder, sq *search.Query, types []string) error {
+	b.sql(" WHERE r.deleted = 0")
+	switch len(types) {
+	case 0:
+	case 1:
+		b.sql(" AND r.type = ").arg(types[0])
+	default:
+		b.sql(" AND r.type IN ").list(anys(types)...)
+	}
+	if c := sq.Compartment; c != nil {
+		if c.Type == "Patient" {
+			b.sql(" AND r.rid IN (SELECT rid FROM compartments WHERE patient = ").arg(c.ID).sql(")")
+		} else {
+			// Other compartments: resources referring to the owner by any
+			// reference parameter.
+			b.sql(" AND r.rid IN (SELECT rid FROM idx_reference WHERE ref_id = ").arg(c.ID).sql(" AND ref_type = ").arg(c.Type).sql(")")
+		}
+	}
+	p := &planner{e: e, b: b}
+	for i := range sq.Clauses {
+		if err := p.clause(&sq.Clauses[i], "r", types); err != nil {
+			return err
+		}
+	}
+	return nil
 }

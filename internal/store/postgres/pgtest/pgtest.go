@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,8 +22,9 @@ import (
 // DefaultURL is used when SEN_TEST_POSTGRES is unset.
 const DefaultURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 
-// Open returns a store in a new schema named prefix_<random>.
-func Open(tb testing.TB, prefix string) *postgres.DB {
+// Open returns a store in a new schema named prefix_<random>. params are
+// added to the connection URL (e.g. options=-c enable_seqscan=off).
+func Open(tb testing.TB, prefix string, params ...string) *postgres.DB {
 	tb.Helper()
 	base := os.Getenv("SEN_TEST_POSTGRES")
 	if base == "" {
@@ -55,7 +57,11 @@ func Open(tb testing.TB, prefix string) *postgres.DB {
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
+	for i := 0; i+1 < len(params); i += 2 {
+		q.Set(params[i], params[i+1])
+	}
+	// libpq URLs take %20, not +, for a space (options=-c a=b).
+	u.RawQuery = strings.ReplaceAll(q.Encode(), "+", "%20")
 	db, err := postgres.Open(ctx, u.String(), postgres.Options{})
 	if err != nil {
 		tb.Fatalf("open PostgreSQL store: %v", err)

@@ -148,7 +148,11 @@ note "|---|---:|---:|---:|---:|---|"
 import_one() {
 	local label="$1" dir="$2" db="$3" l0
 	l0="$(load)"
-	/usr/bin/time -f '%M' -o "$work/time.txt" "$work/sen" import --quiet --data-dir "$dir" --db "$db" "$synthea" >"$work/import.txt" 2>&1 || {
+	# GNU time (Debian package `time`) reports the peak RSS; without it, n/a.
+	local timer=()
+	echo n/a >"$work/time.txt"
+	[ -x /usr/bin/time ] && timer=(/usr/bin/time -f '%M' -o "$work/time.txt")
+	"${timer[@]}" "$work/sen" import --quiet --data-dir "$dir" --db "$db" "$synthea" >"$work/import.txt" 2>&1 || {
 		cat "$work/import.txt" >&2
 		exit 1
 	}
@@ -158,7 +162,7 @@ import_one() {
 	written="$(echo "$line" | awk '{ print $2 }')"
 	secs="$(echo "$line" | sed -E 's/.* in ([0-9.]+)s .*/\1/')"
 	rate="$(echo "$line" | sed -E 's/.*\(([0-9]+) resources\/s\).*/\1/')"
-	note "| $label | $written | $secs | $rate | $(awk '{ printf "%.0f MB", $1 / 1024 }' "$work/time.txt") | $l0 |"
+	note "| $label | $written | $secs | $rate | $(awk '$1 + 0 > 0 { printf "%.0f MB", $1 / 1024; next } { print "n/a" }' "$work/time.txt") | $l0 |"
 }
 import_one sqlite "$work/sqlite" sqlite
 if [ -n "$pg" ] && psql -q "$pg/postgres" -c 'SELECT 1' >/dev/null 2>&1; then

@@ -2,7 +2,7 @@
 # Runs the package benchmarks that matter for Sen's performance goals, and
 # their baselines in bench/baseline, in one run, then summarises them.
 #
-# Usage: bench/run.sh [quick|full]      (default quick: ~10 minutes on 2 idle cores,
+# Usage: bench/run.sh [quick|full]      (default quick: 8 minutes at load average 10,
 #                                        16 minutes at load average 17)
 #
 #   quick  every benchmark below, -count=5, short -benchtime; the store
@@ -55,6 +55,8 @@ benches=(
 	"./internal/chat;^BenchmarkParse$;0.3s;1s"
 	"./internal/synth;^BenchmarkRun$;1x;1s"
 	"./bench/baseline;^Benchmark(Read|Extract)$;0.3s;1s"
+	# Ingest/loader here is internal/ingest's BenchmarkLoadSQLite (same data,
+	# same Loader) beside its raw-INSERT baseline; full mode runs both.
 	"./bench/baseline;^BenchmarkIngest$;1x;3x"
 )
 if [ "$mode" = quick ]; then

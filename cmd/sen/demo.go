@@ -64,7 +64,7 @@ population is served as it is.`,
 			if err != nil {
 				return err
 			}
-			return app.serve(cmd.Context(), out, withLogins(demoBanner(patients), logins))
+			return app.serve(cmd.Context(), out, withLogins(demoBanner(patients, app.sec.off), logins))
 		},
 	}
 	f.register(cmd)
@@ -140,11 +140,17 @@ func loadDemo(ctx context.Context, a *app, out io.Writer, dataDir string, seed i
 	return nil
 }
 
-func demoBanner(patients int) func(base string) string {
+func demoBanner(patients int, noAuth bool) func(base string) string {
 	return func(base string) string {
+		try := fmt.Sprintf("Thử / try:  curl '%s/fhir/Patient?name=nguyen&_count=5'\n", base)
+		if !noAuth {
+			// Every FHIR request needs a token; the apps sign in with the
+			// logins below. Say how to try the API without one.
+			try = fmt.Sprintf("API FHIR cần token (SMART) / the FHIR API needs a SMART token; để thử không cần token / to try it without one:\n"+
+				"  sen demo --no-auth, then curl '%s/fhir/Patient?name=nguyen&_count=5'\n", base)
+		}
 		return fmt.Sprintf(`Mở / open %s/ in a browser. Dân số mô phỏng / demo population: %d synthetic patients (no real person's data).
-Thử / try:  curl '%s/fhir/Patient?name=nguyen&_count=5'
-Dừng / stop: Ctrl+C
-`, base, patients, base)
+%sDừng / stop: Ctrl+C
+`, base, patients, try)
 	}
 }

@@ -117,13 +117,7 @@ func loadDemo(ctx context.Context, a *app, out io.Writer, dataDir string, seed i
 		})
 	}()
 	l := ingest.Loader{Store: a.store, Indexer: a.indexer, Batch: 2000}
-	st, err := l.Load(gctx, func() ([]byte, error) {
-		b, ok := <-bodies
-		if !ok {
-			return nil, nil
-		}
-		return b, nil
-	})
+	st, err := l.Load(gctx, ingest.FromChan(bodies))
 	cancel()
 	if err != nil {
 		return fmt.Errorf("load demo population: %w", err)

@@ -349,13 +349,7 @@ func synthLoad(ctx context.Context, gen *synth.Generator, o synthOpts, chk *synt
 		})
 	}()
 	l := ingest.Loader{Store: st, Indexer: ix, Batch: 2000}
-	stats, err := l.Load(gctx, func() ([]byte, error) {
-		b, ok := <-bodies
-		if !ok {
-			return nil, nil
-		}
-		return b, nil
-	})
+	stats, err := l.Load(gctx, ingest.FromChan(bodies))
 	cancel()
 	if err != nil {
 		return 0, nil, fmt.Errorf("synth: load into %s: %w", o.dataDir, err)

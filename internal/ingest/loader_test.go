@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,16 +41,9 @@ func TestLoadSynthetic(t *testing.T) {
 		}
 		want[h.ResourceType]++
 	}
-	i := 0
 	progressCalls := 0
 	l := ingest.Loader{Store: st, Indexer: ix, Batch: 97, Progress: func(int) { progressCalls++ }}
-	stats, err := l.Load(ctx, func() ([]byte, error) {
-		if i == len(bodies) {
-			return nil, nil
-		}
-		i++
-		return bodies[i-1], nil
-	})
+	stats, err := l.Load(ctx, ingest.FromSlice(bodies))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,28 +101,45 @@ func TestLoadStopsOnBadResource(t *testing.T) {
 		[]byte(`{"resourceType":"Patient"}`),
 		[]byte(`{"resourceType":"Patient","id":"c"}`),
 	}
-	i := 0
 	l := ingest.Loader{Store: st, Indexer: ix}
-	_, err = l.Load(ctx, func() ([]byte, error) {
-		if i == len(inputs) {
-			return nil, nil
-		}
-		i++
-		return inputs[i-1], nil
-	})
+	_, err = l.Load(ctx, ingest.FromSlice(inputs))
 	if err == nil {
 		t.Fatal("load succeeded, want an error for the resource without id")
 	}
-	if want := "resource #2"; !contains(err.Error(), want) {
+	if want := "resource #2"; !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q does not name %q", err, want)
 	}
 }
 
-func contains(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return true
+// TestSources checks that both sources yield their items in order, then
+// the end (nil, nil), and keep answering the end.
+func TestSources(t *testing.T) {
+	items := [][]byte{[]byte("a"), []byte("b"), []byte("c")}
+	ch := make(chan []byte, len(items))
+	for _, b := range items {
+		ch <- b
+	}
+	close(ch)
+	for name, next := range map[string]func() ([]byte, error){
+		"slice": ingest.FromSlice(items),
+		"chan":  ingest.FromChan(ch),
+	} {
+		var got []string
+		for {
+			b, err := next()
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if b == nil {
+				break
+			}
+			got = append(got, string(b))
+		}
+		if strings.Join(got, "") != "abc" {
+			t.Errorf("%s: got %q, want a b c", name, got)
+		}
+		if b, err := next(); b != nil || err != nil {
+			t.Errorf("%s: after the end got (%q, %v), want (nil, nil)", name, b, err)
 		}
 	}
-	return false
 }

@@ -104,14 +104,7 @@ func TestCarePlanDischargeToVisitEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	l := ingest.Loader{Store: db, Indexer: ix}
-	if _, err := l.Load(ctx, func() ([]byte, error) {
-		if len(all) == 0 {
-			return nil, nil
-		}
-		b := all[0]
-		all = all[1:]
-		return b, nil
-	}); err != nil {
+	if _, err := l.Load(ctx, ingest.FromSlice(all)); err != nil {
 		t.Fatal(err)
 	}
 	h := rest.New(rest.Config{Store: db, Indexer: ix, Model: model,

@@ -54,15 +54,8 @@ func TestDiacriticInsensitiveSearchOverSyntheticPopulation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	i := 0
 	l := ingest.Loader{Store: st, Indexer: ix}
-	if _, err := l.Load(ctx, func() ([]byte, error) {
-		if i == len(bodies) {
-			return nil, nil
-		}
-		i++
-		return bodies[i-1], nil
-	}); err != nil {
+	if _, err := l.Load(ctx, ingest.FromSlice(bodies)); err != nil {
 		t.Fatal(err)
 	}
 

@@ -121,9 +121,29 @@ func (a AccessWindows) Allow(role string, t time.Time) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("vai trò %s không được truy cập hồ sơ lúc %s (ngoài khung giờ cho phép) / role %s may not use the record at %s (outside its access window): %s",
-		role, local.Format("15:04 Mon"), role, local.Format("15:04 Mon"), describe(ws))
+	return &OutsideWindowError{Role: role, At: local, Windows: describe(ws)}
 }
+
+// OutsideWindowError refuses a role outside its access windows.
+type OutsideWindowError struct {
+	Role    string
+	At      time.Time // in the facility's zone
+	Windows string    // the role's windows, as configured
+}
+
+// Vietnamese is the refusal in Vietnamese.
+func (e *OutsideWindowError) Vietnamese() string {
+	return fmt.Sprintf("vai trò %s không được truy cập hồ sơ lúc %s (ngoài khung giờ cho phép: %s); khi cấp cứu, dùng truy cập khẩn cấp và ghi rõ lý do",
+		e.Role, e.At.Format("15:04 02/01/2006"), e.Windows)
+}
+
+// English is the refusal in English.
+func (e *OutsideWindowError) English() string {
+	return fmt.Sprintf("role %s may not use the record at %s (outside its access window: %s); in an emergency, break the glass with a reason",
+		e.Role, e.At.Format("15:04 Mon 2006-01-02"), e.Windows)
+}
+
+func (e *OutsideWindowError) Error() string { return e.Vietnamese() + " / " + e.English() }
 
 func (w Window) contains(t time.Time) bool {
 	mid := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
@@ -157,7 +177,7 @@ func (w Window) onDay(d time.Weekday) bool {
 
 func describe(ws []Window) string {
 	if len(ws) == 0 {
-		return "no window / không có khung giờ nào"
+		return "never / không có khung giờ nào"
 	}
 	var parts []string
 	for _, w := range ws {
@@ -172,4 +192,53 @@ func describe(ws []Window) string {
 		parts = append(parts, s)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// ParseAccessWindows reads the windows of several roles, as sen serve's
+// --access-window flag (repeatable) and the configuration file give them.
+// Each spec is one or more "role=WINDOW" entries separated by ";", where
+// WINDOW is what ParseWindow reads, or "never". Entries for the same role
+// add windows: "nurse=07:00-19:00 mon-sat; nurse=19:00-07:00". A role
+// named nowhere is unrestricted. known, when set, checks role names.
+func ParseAccessWindows(specs []string, known func(role string) error) (AccessWindows, error) {
+	a := AccessWindows{Roles: map[string][]Window{}}
+	for _, spec := range specs {
+		for _, entry := range strings.Split(spec, ";") {
+			entry = strings.TrimSpace(entry)
+			if entry == "" {
+				continue
+			}
+			role, win, ok := strings.Cut(entry, "=")
+			role, win = strings.TrimSpace(role), strings.TrimSpace(win)
+			if !ok || role == "" || win == "" {
+				return AccessWindows{}, fmt.Errorf("access window %q: want role=HH:MM-HH:MM [days] / khung giờ phải có dạng vai-trò=HH:MM-HH:MM [ngày]", entry)
+			}
+			if known != nil {
+				if err := known(role); err != nil {
+					return AccessWindows{}, fmt.Errorf("access window %q: %w", entry, err)
+				}
+			}
+			if win == "never" {
+				if _, seen := a.Roles[role]; !seen {
+					a.Roles[role] = []Window{}
+				}
+				continue
+			}
+			w, err := ParseWindow(win)
+			if err != nil {
+				return AccessWindows{}, err
+			}
+			a.Roles[role] = append(a.Roles[role], w)
+		}
+	}
+	return a, nil
+}
+
+// Describe names the windows of role, "" when it is unrestricted.
+func (a AccessWindows) Describe(role string) string {
+	ws, ok := a.Roles[role]
+	if !ok {
+		return ""
+	}
+	return describe(ws)
 }

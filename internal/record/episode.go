@@ -1,9 +1,14 @@
 package record
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
+
+	"github.com/sen-emr/sen/internal/fhir"
+	"github.com/sen-emr/sen/internal/store"
 )
 
 type obj = map[string]any
@@ -132,4 +137,98 @@ func episodeOfResource(typ string, body []byte) (Episode, bool) {
 		e.End = t
 	}
 	return e, true
+}
+
+// encounterRef is the Encounter a resource belongs to ("" for none):
+// encounter (most clinical resources) or context (DocumentReference,
+// MedicationDispense, older shapes).
+func encounterRef(r obj) string {
+	for _, path := range []string{"encounter.reference", "context.reference", "context.encounter.reference"} {
+		if ref, ok := strings.CutPrefix(str(r, path), "Encounter/"); ok && ref != "" {
+			return ref
+		}
+	}
+	return ""
+}
+
+// ResolveEpisode gives the retention facts of the episode typ/body belongs
+// to, read through r: the resource's own facts (its date, its ICD-10 codes,
+// an AdverseEvent is an incident file), and when it is or names an
+// Encounter, that Encounter's end, discharge disposition and diagnoses
+// (Encounter.diagnosis, plus conditions(encounterID) when given) and the
+// patient's death. ok is false for a resource that is not part of a
+// medical record. A referenced Encounter that is missing leaves the
+// resource's own facts.
+func ResolveEpisode(ctx context.Context, r store.Reader, typ string, body []byte,
+	conditions func(ctx context.Context, r store.Reader, encounterID string) ([][]byte, error)) (Episode, bool, error) {
+	var res obj
+	if json.Unmarshal(body, &res) != nil {
+		return Episode{}, false, nil
+	}
+	own, ok := episodeOfResource(typ, body)
+	encID, encBody := "", []byte(nil)
+	if typ == "Encounter" {
+		encID, encBody = str(res, "id"), body
+	} else if id := encounterRef(res); id != "" {
+		e, err := r.Read(ctx, "Encounter", id)
+		switch kind := fhir.KindOf(err); {
+		case err == nil:
+			encID, encBody = id, e.JSON
+		case kind == fhir.KindGone:
+			// Deleted: its facts are in its last version.
+			encID = id
+			if last, herr := lastBody(ctx, r, "Encounter", id); herr == nil {
+				encBody = last
+			}
+		case kind != fhir.KindNotFound:
+			return Episode{}, false, fmt.Errorf("retention of %s: read Encounter/%s: %w", typ, id, err)
+		}
+	}
+	if encBody == nil {
+		return own, ok, nil
+	}
+	var enc obj
+	_ = json.Unmarshal(encBody, &enc)
+	var conds [][]byte
+	for _, d := range list(enc, "diagnosis") {
+		if ref, isCond := strings.CutPrefix(str(d, "condition.reference"), "Condition/"); isCond {
+			if c, err := r.Read(ctx, "Condition", ref); err == nil {
+				conds = append(conds, c.JSON)
+			}
+		}
+	}
+	if conditions != nil && encID != "" {
+		more, err := conditions(ctx, r, encID)
+		if err != nil {
+			return Episode{}, false, fmt.Errorf("retention of Encounter/%s: conditions: %w", encID, err)
+		}
+		conds = append(conds, more...)
+	}
+	var patient []byte
+	if pid, isPatient := strings.CutPrefix(str(enc, "subject.reference"), "Patient/"); isPatient {
+		if p, err := r.Read(ctx, "Patient", pid); err == nil {
+			patient = p.JSON
+		}
+	}
+	ep := EpisodeOf(encBody, conds, patient)
+	ep.Kind = own.Kind
+	ep.ICD10 = append(ep.ICD10, own.ICD10...)
+	if !ep.End.IsZero() && own.End.After(ep.End) {
+		ep.End = own.End // a result issued after discharge counts from its own date
+	}
+	return ep, true, nil
+}
+
+// lastBody is the newest non-deleted version of typ/id.
+func lastBody(ctx context.Context, r store.Reader, typ, id string) ([]byte, error) {
+	page, err := r.History(ctx, store.HistoryQuery{Type: typ, ID: id, Count: 10})
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range page.Resources {
+		if !v.Deleted && len(v.JSON) > 0 {
+			return v.JSON, nil
+		}
+	}
+	return nil, fmt.Errorf("%s/%s: no stored version", typ, id)
 }

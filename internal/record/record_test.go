@@ -68,7 +68,7 @@ func TestCheckDelete(t *testing.T) {
 	ep := Episode{ICD10: []string{"I10"}, End: day("2026-02-14")}
 	err := CheckDelete("Encounter/e1", ep, day("2035-12-31"))
 	var re *RetainedError
-	if !errors.As(err, &re) || !strings.Contains(err.Error(), "2036-02-14") || !strings.Contains(err.Error(), "không được xóa") {
+	if !errors.As(err, &re) || !strings.Contains(err.Error(), "2036-02-14") || !strings.Contains(err.Error(), "Không được xóa") {
 		t.Fatalf("before expiry: %v", err)
 	}
 	if err := CheckDelete("Encounter/e1", ep, day("2036-02-14")); err != nil {
@@ -120,7 +120,7 @@ func TestGuardRefusesEarlyDelete(t *testing.T) {
 	}
 	err := del("Encounter", "e1")
 	var fe *fhir.Error
-	if !errors.As(err, &fe) || fe.Kind != fhir.KindForbidden {
+	if !errors.As(err, &fe) || fe.Kind != fhir.KindConflict {
 		t.Fatalf("recent encounter deleted: %v", err)
 	}
 	if _, ok := m.res["Encounter/e1"]; !ok {

@@ -112,23 +112,75 @@ func (c Class) Expiry(e Episode) (time.Time, bool) {
 	return from.AddDate(c.Years, 0, 0), true
 }
 
-// RetainedError refuses a deletion before the retention period ends.
+// RetainedError refuses a deletion or a purge before the retention
+// period ends. Its message, in Vietnamese and English, names the record,
+// its class and period, the end of the episode, the date until which it
+// must be kept, and what to do instead: mark it entered-in-error.
 type RetainedError struct {
 	Ref   string
 	Class Class
+	End   time.Time // end of the episode (zero: still open, or not counted from it)
 	Until time.Time // zero: permanent or not yet counting
 }
 
-func (e *RetainedError) Error() string {
-	until, untilV := "permanently", "vĩnh viễn"
-	if !e.Until.IsZero() {
-		until, untilV = "until "+e.Until.Format("2006-01-02"), "đến "+e.Until.Format("02/01/2006")
-	} else if !e.Class.Permanent {
-		until, untilV = "until its period has run (the episode is still open)", "cho đến hết thời hạn (đợt điều trị chưa kết thúc)"
+// vnDate formats a date the Vietnamese way (dd/mm/yyyy).
+func vnDate(t time.Time) string { return t.Format("02/01/2006") }
+
+// period says how long the class keeps a record, in both languages.
+func (c Class) period() (vi, en string) {
+	switch {
+	case c.Permanent:
+		return "vĩnh viễn", "permanently"
+	case c.FromDeath:
+		return fmt.Sprintf("%d năm kể từ khi người bệnh tử vong", c.Years), fmt.Sprintf("%d years after the patient's death", c.Years)
 	}
-	return fmt.Sprintf("%s is a %s and must be kept %s (Circular 33/2025/TT-BYT); it cannot be deleted / %s là %s, phải lưu trữ %s (Thông tư 33/2025/TT-BYT), không được xóa",
-		e.Ref, e.Class.LabelEN, until, e.Ref, strings.ToLower(e.Class.Label[:1])+e.Class.Label[1:], untilV)
+	return fmt.Sprintf("%d năm kể từ khi kết thúc đợt điều trị", c.Years), fmt.Sprintf("%d years from the end of the episode", c.Years)
 }
+
+// English is the refusal in English.
+func (e *RetainedError) English() string {
+	_, period := e.Class.period()
+	end := "the episode is still open"
+	if !e.End.IsZero() {
+		end = "the episode ended on " + e.End.Format(time.DateOnly)
+	}
+	until := "it is kept permanently"
+	switch {
+	case !e.Until.IsZero():
+		until = "it must be kept until " + e.Until.Format(time.DateOnly)
+	case e.Class.FromDeath:
+		until = "its period has not started (the patient is alive)"
+	case !e.Class.Permanent:
+		until = "its period has not started"
+	}
+	return fmt.Sprintf("%s cannot be deleted: it is classed as %s (retention class %s, kept %s; Circular 33/2025/TT-BYT); %s, so %s. "+
+		"To withdraw a record made in error, set its status to entered-in-error instead of deleting it.",
+		e.Ref, e.Class.LabelEN, e.Class.Code, period, end, until)
+}
+
+// Vietnamese is the refusal in Vietnamese.
+func (e *RetainedError) Vietnamese() string {
+	period, _ := e.Class.period()
+	end := "đợt điều trị chưa kết thúc"
+	if !e.End.IsZero() {
+		end = "đợt điều trị kết thúc ngày " + vnDate(e.End)
+	}
+	until := "hồ sơ được lưu trữ vĩnh viễn"
+	switch {
+	case !e.Until.IsZero():
+		until = "phải lưu trữ đến ngày " + vnDate(e.Until)
+	case e.Class.FromDeath:
+		until = "thời hạn lưu trữ chưa bắt đầu (người bệnh còn sống)"
+	case !e.Class.Permanent:
+		until = "thời hạn lưu trữ chưa bắt đầu"
+	}
+	label := strings.ToLower(e.Class.Label[:1]) + e.Class.Label[1:]
+	return fmt.Sprintf("Không được xóa %s: đây là %s (loại lưu trữ %s, lưu %s; Thông tư 33/2025/TT-BYT); %s, %s. "+
+		"Nếu hồ sơ được tạo nhầm, hãy chuyển trạng thái sang entered-in-error (nhập nhầm) thay vì xóa.",
+		e.Ref, label, e.Class.Code, period, end, until)
+}
+
+func (e *RetainedError) Error() string { return e.Vietnamese() + " / " + e.English() }
 
 // CheckDelete returns a *RetainedError unless the episode's retention has
 // expired at now.
@@ -136,7 +188,7 @@ func CheckDelete(ref string, e Episode, now time.Time) error {
 	c := Classify(e)
 	until, ok := c.Expiry(e)
 	if !ok || now.Before(until) {
-		return &RetainedError{Ref: ref, Class: c, Until: until}
+		return &RetainedError{Ref: ref, Class: c, End: e.End, Until: until}
 	}
 	return nil
 }

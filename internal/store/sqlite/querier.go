@@ -114,7 +114,24 @@ func (q connQuerier) stmt(ctx context.Context, query string) (*sql.Stmt, error) 
 	return s, nil
 }
 
+// detach returns ctx without its cancellation once ctx is checked: the
+// go-sqlite3 driver runs every statement on a goroutine of its own when the
+// context can be cancelled (and database/sql watches every Rows with
+// another), which cost a fifth of the writer's time in the ingest profile
+// (docs/benchmarks.md §2e). A writer's statements are short; the
+// transaction checks ctx between them instead.
+func detach(ctx context.Context) (context.Context, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return context.WithoutCancel(ctx), nil
+}
+
 func (q connQuerier) Exec(ctx context.Context, query string, args ...any) error {
+	ctx, err := detach(ctx)
+	if err != nil {
+		return err
+	}
 	s, err := q.stmt(ctx, query)
 	if err != nil {
 		return err
@@ -128,6 +145,10 @@ func (q connQuerier) Exec(ctx context.Context, query string, args ...any) error 
 }
 
 func (q connQuerier) Query(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
+	ctx, err := detach(ctx)
+	if err != nil {
+		return nil, err
+	}
 	s, err := q.stmt(ctx, query)
 	if err != nil {
 		return nil, err

@@ -9,8 +9,10 @@
 // day offset (today, yesterday), a medicine fuzzy-matched against the
 // patient's own medicines, and a symptom. Result.Resources maps the intent
 // to the FHIR resources to record (MedicationAdministration, Communication,
-// Flag, a refill Task) and Reply gives a kind answer in Vietnamese and
-// English. Rules, not a model: every decision can be read in intent.go.
+// a refill Task) and Reply gives a kind answer in Vietnamese and English;
+// the care team's Flag and Task for side effects and repeated missed
+// doses are raised from those records by internal/clinical/alert. Rules,
+// not a model: every decision can be read in intent.go.
 //
 // The package is pure (no I/O, no package state). It imports internal/vn
 // for folding and must not import the store, REST or any backend. An LLM

@@ -48,6 +48,8 @@ type serverFlags struct {
 	sign signingFlags
 	// oidc is the optional external OpenID Connect sign-in (oidc.go).
 	oidc oidcFlags
+	// rules are the record rules of Vietnamese law: access windows (recordrules.go).
+	rules recordRuleFlags
 }
 
 func (f *serverFlags) register(cmd *cobra.Command) {
@@ -60,6 +62,7 @@ func (f *serverFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.noAuth, "no-auth", false, "serve without sign-in, access control or audit (refused unless --addr is loopback)")
 	f.sign.register(cmd)
 	f.oidc.register(cmd)
+	f.rules.register(cmd)
 }
 
 func newServeCmd() *cobra.Command {

@@ -20,9 +20,12 @@ var ErrEval = errors.New("view evaluation error")
 // exhausting the stack.
 const maxRepeatDepth = 1000
 
-// EvalJSON decodes one resource and streams its rows; see Eval.
+// EvalJSON decodes one resource and streams its rows; see Eval. It
+// decodes only the elements the view's expressions can reach (the rows are
+// the same as Eval's over the fully decoded resource), and a body that is
+// not well-formed JSON is an error even where the view would not look.
 func (v *View) EvalJSON(body []byte, emit func(row []any) error) error {
-	res, err := fhirpath.DecodeJSON(body)
+	res, err := v.decode(body)
 	if err != nil {
 		return fmt.Errorf("view: %w", err)
 	}

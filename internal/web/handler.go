@@ -77,6 +77,8 @@ var routeTable = []route{
 	{"GET /me", (*Handler).meToday},
 	{"GET /me/{$}", (*Handler).meToday},
 	{"POST /me/doses", (*Handler).meConfirm},
+	{"POST /me/push", (*Handler).mePushSubscribe},
+	{"POST /me/push/delete", (*Handler).mePushUnsubscribe},
 	{"GET /me/missed", (*Handler).meMissed},
 	{"GET /me/medicines", (*Handler).meMedicines},
 	{"GET /me/results", (*Handler).meResults},

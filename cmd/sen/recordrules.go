@@ -28,12 +28,14 @@ import (
 // recordRuleFlags configure them.
 type recordRuleFlags struct {
 	accessWindows []string // role=HH:MM-HH:MM [days]; …
+	bhyt          bhytSendFlags
 }
 
 func (f *recordRuleFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.accessWindows, "access-window", nil,
 		`time-of-day access window of a role, Vietnam time (repeatable; ";" separates entries): `+
 			`"researcher=08:00-17:00 mon-fri", "nurse=19:00-07:00", "student=never"; a role named nowhere is unrestricted`)
+	f.bhyt.register(cmd)
 }
 
 // parseAccessWindows checks the configured windows against the user roles.

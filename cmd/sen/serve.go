@@ -109,6 +109,7 @@ type app struct {
 	sec     *security             // SMART authorization, access control, audit (security.go)
 	jobs    medLoop               // reminders and care-team alerts in the background (medloop.go)
 	subs    *subscription.Service // FHIR rest-hook Subscriptions (subscriptions.go)
+	bhyt    *bhytSending          // BHYT claims sent when encounters finish (bhytsend.go)
 }
 
 func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error) {
@@ -148,8 +149,15 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 		st.Close()
 		return nil, err
 	}
+	bhytq, err := openBHYTSending(ctx, f, log, reg, model)
+	if err != nil {
+		subs.Close()
+		exports.Close()
+		st.Close()
+		return nil, err
+	}
 	api := rest.New(rest.Config{
-		Store:   subs.Wrap(sec.store(metrics.Store(st))),
+		Store:   subs.Wrap(bhytq.wrap(sec.store(metrics.Store(st)))),
 		Indexer: ix,
 		Parser: rest.QueryParserFunc(func(typ string, params url.Values, strict bool) (*search.Query, error) {
 			return search.ParseQuery(model, typ, params, strict)
@@ -203,7 +211,8 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 	ui.Mount(mux)
 	h := obs.RequestLog(log, metrics.Middleware(sec.middleware(sec.populationGate(mux))))
 	jobs := medLoop{dataDir: f.dataDir, fhir: sec.trusted(api), metrics: newMedLoopMetrics(reg), now: f.appClock}
-	return &app{flags: f, log: log, store: st, handler: h, indexer: ix, exports: exports, sec: sec, jobs: jobs, subs: subs}, nil
+	bhytq.setAPI(sec.trusted(api), metrics.Store(st))
+	return &app{flags: f, log: log, store: st, handler: h, indexer: ix, exports: exports, sec: sec, jobs: jobs, subs: subs, bhyt: bhytq}, nil
 }
 
 func (a *app) close() {
@@ -212,6 +221,7 @@ func (a *app) close() {
 		a.subs.Close()
 	}
 	a.sec.close()
+	a.bhyt.close()
 	if err := a.store.Close(); err != nil {
 		a.log.Error("close store", "err", err)
 	}
@@ -232,6 +242,7 @@ func (a *app) serve(ctx context.Context, out io.Writer, banner func(base string)
 	}
 	defer stopJobs()
 	defer startSubscriptions(ctx, a.subs, a.log)()
+	defer a.bhyt.start(ctx)()
 	srv := &http.Server{
 		Handler:           a.handler,
 		ReadHeaderTimeout: 10 * time.Second,

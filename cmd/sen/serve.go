@@ -50,6 +50,8 @@ type serverFlags struct {
 	oidc oidcFlags
 	// rules are the record rules of Vietnamese law: access windows (recordrules.go).
 	rules recordRuleFlags
+	// channels are the reminders' SMS, Zalo and Web Push (channels.go).
+	channels channelFlags
 }
 
 func (f *serverFlags) register(cmd *cobra.Command) {
@@ -63,6 +65,7 @@ func (f *serverFlags) register(cmd *cobra.Command) {
 	f.sign.register(cmd)
 	f.oidc.register(cmd)
 	f.rules.register(cmd)
+	f.channels.register(cmd)
 }
 
 func newServeCmd() *cobra.Command {
@@ -110,6 +113,7 @@ type app struct {
 	jobs    medLoop               // reminders and care-team alerts in the background (medloop.go)
 	subs    *subscription.Service // FHIR rest-hook Subscriptions (subscriptions.go)
 	bhyt    *bhytSending          // BHYT claims sent when encounters finish (bhytsend.go)
+	chans   *channels             // reminder channels (channels.go)
 }
 
 func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error) {
@@ -182,6 +186,11 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 		st.Close()
 		return nil, err
 	}
+	chans, err := openChannels(ctx, &f.channels, f.dataDir, log)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	webCfg := web.Config{
 		Store: sec.store(metrics.Store(st)),
 		Queries: web.QueryParserFunc(func(typ string, params url.Values) (*search.Query, error) {
@@ -191,9 +200,11 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 		Catalog: msgs,
 		Now:     f.appClock,
 		Logger:  log,
+		Push:    chans.web,
 	}
 	// The population dashboard at /app/population (aggregates only).
 	if webCfg.Population, err = newPopulationPage(metrics.Store(st), model, f.appClock); err != nil {
+		chans.close()
 		st.Close()
 		return nil, err
 	}
@@ -205,14 +216,15 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 	}
 	ui, err := web.New(webCfg)
 	if err != nil {
+		chans.close()
 		st.Close()
 		return nil, err
 	}
 	ui.Mount(mux)
 	h := obs.RequestLog(log, metrics.Middleware(sec.middleware(sec.populationGate(mux))))
-	jobs := medLoop{dataDir: f.dataDir, fhir: sec.trusted(api), metrics: newMedLoopMetrics(reg), now: f.appClock}
+	jobs := medLoop{dataDir: f.dataDir, fhir: sec.trusted(api), metrics: newMedLoopMetrics(reg), now: f.appClock, channel: chans.channel, push: chans.push}
 	bhytq.setAPI(sec.trusted(api), metrics.Store(st))
-	return &app{flags: f, log: log, store: st, handler: h, indexer: ix, exports: exports, sec: sec, jobs: jobs, subs: subs, bhyt: bhytq}, nil
+	return &app{flags: f, log: log, store: st, handler: h, indexer: ix, exports: exports, sec: sec, jobs: jobs, subs: subs, chans: chans, bhyt: bhytq}, nil
 }
 
 func (a *app) close() {
@@ -222,6 +234,7 @@ func (a *app) close() {
 	}
 	a.sec.close()
 	a.bhyt.close()
+	a.chans.close()
 	if err := a.store.Close(); err != nil {
 		a.log.Error("close store", "err", err)
 	}
@@ -254,6 +267,7 @@ func (a *app) serve(ctx context.Context, out io.Writer, banner func(base string)
 	}
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(out, "Sen đang chạy / Sen is serving the FHIR API at %s/fhir\n", base)
+	fmt.Fprint(out, a.chans.banner())
 	if banner != nil {
 		fmt.Fprint(out, banner(base))
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // stubChannel answers with a fixed error (nil: success) and counts calls.
@@ -75,5 +76,22 @@ func TestRouter(t *testing.T) {
 	}
 	if _, err := (Router{}).Route(context.Background(), Message{}); !errors.Is(err, ErrUndeliverable) {
 		t.Errorf("no channels: %v", err)
+	}
+}
+
+// Router.Notify (the e-prescription code to a phone) goes by SMS only.
+func TestRouterNotify(t *testing.T) {
+	g := newFakeGateway(t, func(int, map[string]any) (int, string, time.Duration) { return 200, `{"id":"n1"}`, 0 })
+	var calls []string
+	r := Router{Channels: []Channel{stubChannel{"push", nil, &calls}, NewSMS(g.srv.URL, "", "", "SEN", nil)}}
+	if err := r.Notify(context.Background(), "0912345678", "Mã đơn thuốc của bạn: 01234abcdefg-c."); err != nil {
+		t.Fatal(err)
+	}
+	reqs := g.requests()
+	if len(calls) != 0 || len(reqs) != 1 || reqs[0].Body["to"] != "84912345678" || reqs[0].Body["text"] != "Ma don thuoc cua ban: 01234abcdefg-c." {
+		t.Errorf("push calls %v, sms requests %v", calls, reqs)
+	}
+	if err := (Router{Channels: []Channel{stubChannel{"push", nil, &calls}}}).Notify(context.Background(), "0912345678", "x"); !errors.Is(err, ErrUndeliverable) {
+		t.Errorf("without SMS: %v", err)
 	}
 }

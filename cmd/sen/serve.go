@@ -177,6 +177,10 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metrics.Handler())
 	mountSubscriptionLog(mux, subs, sec.store(metrics.Store(st)))
+	if err := mountRecordForms(mux, sec.store(metrics.Store(st)), model); err != nil { // recordforms.go
+		st.Close()
+		return nil, err
+	}
 	mux.Handle("/", api)
 	// The clinician (/app) and patient (/me) apps read through the same
 	// store and write through the API handler, so their writes are

@@ -64,6 +64,7 @@ var routeTable = []route{
 	{"GET /app/patients/{id}/prescribe", (*Handler).prescribeForm},
 	{"POST /app/patients/{id}/prescribe", (*Handler).prescribePost},
 	{"GET /app/patients/{id}/record", (*Handler).recordForm},
+	{"GET /app/encounters/{id}/form", (*Handler).encounterForm}, // record_form.go
 	{"POST /app/patients/{id}/notes", (*Handler).recordNote},
 	{"POST /app/patients/{id}/vitals", (*Handler).recordVitals},
 	{"POST /app/patients/{id}/problems", (*Handler).recordProblem},

@@ -191,11 +191,11 @@ var secretParam = regexp.MustCompile(`(?i)\b(password|passwd|pwd|secret|token|ac
 // redact hides secrets: the password of a URL, password=…, key=…, token=…
 // parameters of a DSN or gateway URL, and the whole value of a flag named
 // like a secret (…password…, …secret…, …token…, …private-key…, sms-key,
-// …api-key).
+// llm-key, …api-key).
 func redact(name, v string) string {
 	ln := strings.ToLower(name)
 	if v != "" && (strings.Contains(ln, "password") || strings.Contains(ln, "secret") || strings.Contains(ln, "token") ||
-		strings.Contains(ln, "private-key") || ln == "sms-key" || strings.HasSuffix(ln, "api-key")) {
+		strings.Contains(ln, "private-key") || ln == "sms-key" || ln == "llm-key" || strings.HasSuffix(ln, "api-key")) {
 		return "xxxxx"
 	}
 	if u, err := url.Parse(v); err == nil && u.User != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 
+	"github.com/sen-emr/sen/internal/chat"
 	"github.com/sen-emr/sen/internal/fhir/r4"
 	"github.com/sen-emr/sen/internal/i18n"
 	"github.com/sen-emr/sen/internal/obs"
@@ -52,6 +53,8 @@ type serverFlags struct {
 	rules recordRuleFlags
 	// channels are the reminders' SMS, Zalo and Web Push (channels.go).
 	channels channelFlags
+	// llm is the chat check-in's optional language model (chat.go).
+	llm llmFlags
 }
 
 func (f *serverFlags) register(cmd *cobra.Command) {
@@ -66,6 +69,7 @@ func (f *serverFlags) register(cmd *cobra.Command) {
 	f.oidc.register(cmd)
 	f.rules.register(cmd)
 	f.channels.register(cmd)
+	f.llm.register(cmd)
 }
 
 func newServeCmd() *cobra.Command {
@@ -114,9 +118,17 @@ type app struct {
 	subs    *subscription.Service // FHIR rest-hook Subscriptions (subscriptions.go)
 	bhyt    *bhytSending          // BHYT claims sent when encounters finish (bhytsend.go)
 	chans   *channels             // reminder channels (channels.go)
+	// chat reads patients' free-text check-ins: the rules, plus the
+	// optional model of --llm-url (chat.go). No inbound chat route is
+	// mounted yet; it is built here so that a bad setting fails at start.
+	chat chat.Classifier
 }
 
 func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error) {
+	chatc, err := openChatClassifier(&f.llm, log)
+	if err != nil {
+		return nil, err
+	}
 	model := r4.Load()
 	ix, err := search.NewIndexer(model)
 	if err != nil {
@@ -228,7 +240,7 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 	h := obs.RequestLog(log, metrics.Middleware(sec.middleware(sec.populationGate(mux))))
 	jobs := medLoop{dataDir: f.dataDir, fhir: sec.trusted(api), metrics: newMedLoopMetrics(reg), now: f.appClock, channel: chans.channel, push: chans.push}
 	bhytq.setAPI(sec.trusted(api), metrics.Store(st))
-	return &app{flags: f, log: log, store: st, handler: h, indexer: ix, exports: exports, sec: sec, jobs: jobs, subs: subs, chans: chans, bhyt: bhytq}, nil
+	return &app{flags: f, log: log, store: st, handler: h, indexer: ix, exports: exports, sec: sec, jobs: jobs, subs: subs, chans: chans, bhyt: bhytq, chat: chatc}, nil
 }
 
 func (a *app) close() {

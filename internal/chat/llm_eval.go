@@ -205,8 +205,11 @@ func (e Evaluation) Table() string {
 		}
 		fmt.Fprintf(&b, "| %s | %d | %.2f / %.2f | %s | %.2f / %.2f |\n", i, n, rp, rr, model, gp, gr)
 	}
-	fmt.Fprintf(&b, "\nAccuracy: rules %.3f, merged %.3f (%d messages); model alone %.3f on the %d it answered.\n",
-		e.Rules.Accuracy(), e.Merged.Accuracy(), e.Rules.N, e.Model.Accuracy(), e.Model.N)
+	fmt.Fprintf(&b, "\nAccuracy: rules %.3f, merged %.3f (%d messages)", e.Rules.Accuracy(), e.Merged.Accuracy(), e.Rules.N)
+	if e.Model.N > 0 {
+		fmt.Fprintf(&b, "; model alone %.3f on the %d it answered", e.Model.Accuracy(), e.Model.N)
+	}
+	b.WriteString(".\n")
 	fmt.Fprintf(&b, "Model calls: %d asked, %d used, %d unknown, %d overruled (escalation kept), %d failed.\n",
 		e.Asked, e.Used, e.Abstained, e.Overruled, e.Failed)
 	for _, m := range e.Errors {

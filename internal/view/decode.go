@@ -42,6 +42,15 @@ func (v *View) decode(body []byte) (fhirpath.Value, error) {
 	return fhirpath.NewNode(m, ""), nil
 }
 
+// plain marks the bytes a JSON string holds as they are: not the quote,
+// not the backslash, not a control character.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // maxDecodeDepth matches the FHIRPath decoder's nesting limit.
 const maxDecodeDepth = 512
 
@@ -94,7 +103,7 @@ func (d *decoder) value(skip bool) (any, error) {
 	case c == 'n':
 		return d.literal("null", nil)
 	case c == '-' || (c >= '0' && c <= '9'):
-		return d.number()
+		return d.number(skip)
 	default:
 		return nil, d.errf("unexpected character %q", c)
 	}
@@ -274,7 +283,7 @@ func (d *decoder) array(skip bool) (any, error) {
 	}
 }
 
-func (d *decoder) number() (any, error) {
+func (d *decoder) number(skip bool) (any, error) {
 	start := d.i
 	if d.s[d.i] == '-' {
 		d.i++
@@ -305,6 +314,9 @@ func (d *decoder) number() (any, error) {
 			return nil, d.errf("invalid number")
 		}
 	}
+	if skip {
+		return nil, nil
+	}
 	return json.Number(d.s[start:d.i]), nil
 }
 
@@ -314,20 +326,20 @@ func (d *decoder) number() (any, error) {
 func (d *decoder) str(skip bool) (string, error) {
 	d.i++ // opening quote
 	start := d.i
-	for d.i < len(d.s) {
-		c := d.s[d.i]
-		if c == '"' {
-			s := d.s[start:d.i]
+	// Fast path: plain characters, then the closing quote.
+	i := d.i
+	for i < len(d.s) && plain[d.s[i]] {
+		i++
+	}
+	d.i = i
+	if i < len(d.s) {
+		switch c := d.s[i]; {
+		case c == '"':
 			d.i++
-			return s, nil
-		}
-		if c == '\\' {
-			break
-		}
-		if c < 0x20 {
+			return d.s[start:i], nil
+		case c < 0x20:
 			return "", d.errf("control character in string")
 		}
-		d.i++
 	}
 	var buf []byte
 	if !skip {

@@ -33,7 +33,8 @@ const (
 
 // ScrubOptions name what the caller knows must not leave: the patient's
 // names (and a caregiver's), and identifier values of any kind (record
-// numbers, a Zalo id) beyond the patterns Scrub finds by itself.
+// numbers, a Zalo id; four characters or more) beyond the patterns Scrub
+// finds by itself.
 type ScrubOptions struct {
 	Names       []string
 	Identifiers []string
@@ -111,20 +112,28 @@ func digitPlaceholder(s string) string {
 	return PlaceholderNumber
 }
 
-// replaceIdentifier removes a known identifier: its exact text (case
-// folded) and, when it has six digits or more, any digit group with the
+// replaceIdentifier removes a known identifier of four characters or
+// more: its exact text (case folded) and, when it has six digits or more, any digit group with the
 // same digits ("0912 345 678" for "0912345678").
 func replaceIdentifier(msg, id string) string {
 	id = strings.TrimSpace(id)
-	if id == "" {
-		return msg
+	if utf8.RuneCountInString(id) < 4 {
+		return msg // too short to be an identifier; it would cut words apart
 	}
-	if i := indexFold(msg, id); i >= 0 {
-		for i >= 0 {
-			msg = msg[:i] + PlaceholderID + msg[i+len(id):]
-			i = indexFold(msg, id)
+	// One pass from left to right: the placeholder itself may contain
+	// the identifier ("id"), so the result is never searched again.
+	var b strings.Builder
+	for rest := msg; ; {
+		i := indexFold(rest, id)
+		if i < 0 {
+			b.WriteString(rest)
+			break
 		}
+		b.WriteString(rest[:i])
+		b.WriteString(PlaceholderID)
+		rest = rest[i+len(id):]
 	}
+	msg = b.String()
 	digits := nationalDigits(id)
 	if len(digits) < 6 {
 		return msg

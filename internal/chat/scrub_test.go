@@ -3,6 +3,7 @@ package chat
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestScrub(t *testing.T) {
@@ -45,6 +46,8 @@ func TestScrub(t *testing.T) {
 		{"middle and given name", "Thị Lan bị ho", names, "[NAME] bị ho"},
 		{"family name alone kept", "bác sĩ Nguyễn dặn", names, "bác sĩ Nguyễn dặn"},
 		{"known identifier", "mã bệnh nhân BN-778812 đây", ScrubOptions{Identifiers: []string{"BN-778812"}}, "mã bệnh nhân [ID] đây"},
+		{"identifier equal to its placeholder", "x [id] [ID]y", ScrubOptions{Identifiers: []string{"[ID]"}}, "x [ID] [ID]y"},
+		{"too short to be an identifier", "đã uống", ScrubOptions{Identifiers: []string{"u", "ng"}}, "đã uống"},
 		{"known phone written differently", "số 0912 345 678", ScrubOptions{Identifiers: []string{"+84912345678"}}, "số [ID]"},
 		{"several at once", "Lan, 0987654321, lan@example.vn, 01/02/1970", names, "[NAME], [PHONE], [EMAIL], [DATE]"},
 	}
@@ -70,4 +73,23 @@ func TestScrubHostileInput(t *testing.T) {
 			t.Errorf("phone number left in %q…", got[:min(len(got), 80)])
 		}
 	}
+}
+
+// FuzzScrub: any text, with a phone number and the patient's full name
+// put in the middle, scrubs without panic to valid UTF-8 that holds
+// neither.
+func FuzzScrub(f *testing.F) {
+	for _, s := range []string{"", "đã uống", "0912", "An an AN ăn", "12/03/19", "😀", "\xff", "+84", "a@b"} {
+		f.Add(s, s)
+	}
+	f.Fuzz(func(t *testing.T, before, after string) {
+		msg := before + " 0912345678 Nguyễn Văn An " + after
+		got := Scrub(msg, ScrubOptions{Names: []string{"Nguyễn Văn An"}})
+		if !utf8.ValidString(got) {
+			t.Fatalf("invalid UTF-8: %q", got)
+		}
+		if len([]rune(msg)) <= MaxRunes-10 && (strings.Contains(onlyDigits(got), "912345678") || strings.Contains(got, "Nguyễn Văn An")) {
+			t.Fatalf("Scrub(%q) = %q", msg, got)
+		}
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"unsafe"
 )
 
 // Source streams stored resources of one type. Each calls fn with the JSON
@@ -90,8 +91,12 @@ type batch struct {
 	done  chan struct{}
 }
 
+// reset readies b for new bodies. The body buffer is never reused: the
+// decoded resources of the last round share its memory (decodeString),
+// and rows written later may still hold their strings.
 func (b *batch) reset() {
-	b.body, b.ends, b.cells, b.err = b.body[:0], b.ends[:0], b.cells[:0], nil
+	b.body = make([]byte, 0, max(len(b.body)+len(b.body)/8, 64<<10))
+	b.ends, b.cells, b.err = b.ends[:0], b.cells[:0], nil
 	b.done = make(chan struct{})
 }
 
@@ -183,13 +188,16 @@ func runParallel(ctx context.Context, v *View, src Source, w Writer, workers int
 // evalBatch decodes and evaluates every resource of b, stopping at the
 // first error.
 func evalBatch(ctx context.Context, v *View, r *run, b *batch) {
+	// The batch's buffer is not written again (reset allocates a new
+	// one), so its strings can share it.
+	body := unsafe.String(unsafe.SliceData(b.body), len(b.body))
 	start := 0
 	for _, end := range b.ends {
 		if err := ctx.Err(); err != nil {
 			b.err = err
 			return
 		}
-		res, err := v.decode(b.body[start:end])
+		res, err := v.decodeString(body[start:end])
 		start = end
 		if err == nil {
 			err = r.resource(res)

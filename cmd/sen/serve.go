@@ -55,6 +55,8 @@ type serverFlags struct {
 	channels channelFlags
 	// llm is the chat check-in's optional language model (chat.go).
 	llm llmFlags
+	// tls is HTTPS and the plain-HTTP policy (tls.go).
+	tls tlsFlags
 }
 
 func (f *serverFlags) register(cmd *cobra.Command) {
@@ -70,6 +72,7 @@ func (f *serverFlags) register(cmd *cobra.Command) {
 	f.rules.register(cmd)
 	f.channels.register(cmd)
 	f.llm.register(cmd)
+	f.tls.register(cmd)
 }
 
 func newServeCmd() *cobra.Command {
@@ -125,6 +128,9 @@ type app struct {
 }
 
 func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error) {
+	if err := f.tls.prepare(f.addr, f.dataDir, log); err != nil { // tls.go
+		return nil, err
+	}
 	chatc, err := openChatClassifier(&f.llm, log)
 	if err != nil {
 		return nil, err
@@ -273,7 +279,7 @@ func (a *app) serve(ctx context.Context, out io.Writer, banner func(base string)
 	defer startSubscriptions(ctx, a.subs, a.log)()
 	defer a.bhyt.start(ctx)()
 	srv := &http.Server{
-		Handler:           a.handler,
+		Handler:           a.flags.tls.hsts(a.handler),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute, // large transaction bundles upload slowly
 		WriteTimeout:      5 * time.Minute,
@@ -281,7 +287,7 @@ func (a *app) serve(ctx context.Context, out io.Writer, banner func(base string)
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
-	base := "http://" + ln.Addr().String()
+	base := a.flags.tls.scheme() + "://" + ln.Addr().String()
 	fmt.Fprintf(out, "Sen đang chạy / Sen is serving the FHIR API at %s/fhir\n", base)
 	fmt.Fprint(out, a.chans.banner())
 	if banner != nil {
@@ -289,7 +295,7 @@ func (a *app) serve(ctx context.Context, out io.Writer, banner func(base string)
 	}
 	a.log.Info("listening", "addr", ln.Addr().String())
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- a.flags.tls.serve(srv, ln) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

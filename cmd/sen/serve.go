@@ -57,6 +57,10 @@ type serverFlags struct {
 	llm llmFlags
 	// tls is HTTPS and the plain-HTTP policy (tls.go).
 	tls tlsFlags
+	// national are the e-prescription system and the health book (national.go).
+	national nationalFlags
+	// inbound are the check-in webhooks and the alerts they raise (inbound.go).
+	inbound inboundFlags
 }
 
 func (f *serverFlags) register(cmd *cobra.Command) {
@@ -73,6 +77,8 @@ func (f *serverFlags) register(cmd *cobra.Command) {
 	f.channels.register(cmd)
 	f.llm.register(cmd)
 	f.tls.register(cmd)
+	f.national.register(cmd)
+	f.inbound.register(cmd)
 }
 
 func newServeCmd() *cobra.Command {
@@ -121,10 +127,13 @@ type app struct {
 	subs    *subscription.Service // FHIR rest-hook Subscriptions (subscriptions.go)
 	bhyt    *bhytSending          // BHYT claims sent when encounters finish (bhytsend.go)
 	chans   *channels             // reminder channels (channels.go)
+	// national submits e-prescriptions and pushes the health book (national.go).
+	national *nationalSending
 	// chat reads patients' free-text check-ins: the rules, plus the
-	// optional model of --llm-url (chat.go). No inbound chat route is
-	// mounted yet; it is built here so that a bad setting fails at start.
-	chat chat.Classifier
+	// optional model of --llm-url (chat.go); inbound is where they arrive
+	// (/me/chat, /hooks/sms, /hooks/zalo: inbound.go).
+	chat    chat.Classifier
+	inbound *checkins
 }
 
 func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error) {
@@ -178,8 +187,16 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 		st.Close()
 		return nil, err
 	}
+	natl, err := openNational(ctx, &f.national, f.dataDir, log, signing, model)
+	if err != nil {
+		bhytq.close()
+		subs.Close()
+		exports.Close()
+		st.Close()
+		return nil, err
+	}
 	api := rest.New(rest.Config{
-		Store:   subs.Wrap(bhytq.wrap(sec.store(metrics.Store(st)))),
+		Store:   subs.Wrap(bhytq.wrap(natl.wrap(sec.store(metrics.Store(st))))),
 		Indexer: ix,
 		Parser: rest.QueryParserFunc(func(typ string, params url.Values, strict bool) (*search.Query, error) {
 			return search.ParseQuery(model, typ, params, strict)
@@ -213,6 +230,14 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 		st.Close()
 		return nil, err
 	}
+	// Patients' check-ins: the app's chat and the SMS and Zalo webhooks.
+	inbound, err := openInbound(&f.inbound, chans, chatc, f.channels.zaloToken, sec.trusted(api), f.appClock, log)
+	if err != nil {
+		chans.close()
+		st.Close()
+		return nil, err
+	}
+	inbound.mount(mux)
 	webCfg := web.Config{
 		Store: sec.store(metrics.Store(st)),
 		Queries: web.QueryParserFunc(func(typ string, params url.Values) (*search.Query, error) {
@@ -223,6 +248,7 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 		Now:     f.appClock,
 		Logger:  log,
 		Push:    chans.web,
+		Chat:    webChat{inbound},
 	}
 	// The population dashboard at /app/population (aggregates only).
 	if webCfg.Population, err = newPopulationPage(metrics.Store(st), model, f.appClock); err != nil {
@@ -244,9 +270,11 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 	}
 	ui.Mount(mux)
 	h := obs.RequestLog(log, metrics.Middleware(sec.middleware(sec.populationGate(mux))))
-	jobs := medLoop{dataDir: f.dataDir, fhir: sec.trusted(api), metrics: newMedLoopMetrics(reg), now: f.appClock, channel: chans.channel, push: chans.push}
+	jobs := medLoop{dataDir: f.dataDir, fhir: sec.trusted(api), metrics: newMedLoopMetrics(reg), now: f.appClock, channel: chans.channel, push: chans.push,
+		missedInARow: inbound.scanner.MissedInARow, lookback: inbound.scanner.Lookback}
 	bhytq.setAPI(sec.trusted(api), metrics.Store(st))
-	return &app{flags: f, log: log, store: st, handler: h, indexer: ix, exports: exports, sec: sec, jobs: jobs, subs: subs, chans: chans, bhyt: bhytq, chat: chatc}, nil
+	natl.setup(metrics.Store(st), chans.channel)
+	return &app{flags: f, log: log, store: st, handler: h, indexer: ix, exports: exports, sec: sec, jobs: jobs, subs: subs, chans: chans, bhyt: bhytq, national: natl, chat: chatc, inbound: inbound}, nil
 }
 
 func (a *app) close() {
@@ -256,6 +284,7 @@ func (a *app) close() {
 	}
 	a.sec.close()
 	a.bhyt.close()
+	a.national.close()
 	a.chans.close()
 	if err := a.store.Close(); err != nil {
 		a.log.Error("close store", "err", err)
@@ -278,6 +307,7 @@ func (a *app) serve(ctx context.Context, out io.Writer, banner func(base string)
 	defer stopJobs()
 	defer startSubscriptions(ctx, a.subs, a.log)()
 	defer a.bhyt.start(ctx)()
+	defer a.national.start(ctx)()
 	srv := &http.Server{
 		Handler:           a.flags.tls.hsts(a.handler),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -290,6 +320,9 @@ func (a *app) serve(ctx context.Context, out io.Writer, banner func(base string)
 	base := a.flags.tls.scheme() + "://" + ln.Addr().String()
 	fmt.Fprintf(out, "Sen đang chạy / Sen is serving the FHIR API at %s/fhir\n", base)
 	fmt.Fprint(out, a.chans.banner())
+	if a.inbound != nil {
+		fmt.Fprint(out, a.inbound.banner())
+	}
 	if banner != nil {
 		fmt.Fprint(out, banner(base))
 	}

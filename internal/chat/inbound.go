@@ -127,7 +127,9 @@ func (t Turn) Resources() ([][]byte, error) {
 		"category": []any{map[string]any{"text": "Tin nhắn của người bệnh / Patient message",
 			"coding": []any{map[string]any{"system": SystemConversation, "code": ConversationMessage}}}},
 		"medium": medium, "subject": subject, "sender": sender, "sent": received, "received": received,
-		"payload": []any{map[string]any{"contentString": t.Text}},
+	}
+	if t.Text != "" { // an empty message is kept as such: FHIR has no empty strings
+		msg["payload"] = []any{map[string]any{"contentString": t.Text}}
 	}
 	if t.Intent != "" {
 		msg["note"] = []any{map[string]any{"text": "Sen hiểu là / understood as: " + string(t.Intent)}}

@@ -130,37 +130,95 @@ func (h *Handler) conversation(ctx context.Context, patientID string) ([]chatLin
 	if err != nil {
 		return nil, err
 	}
-	var lines []chatLine
-	for _, c := range decode[conversationJSON](h, res) {
-		l := chatLine{At: parseTime(c.Sent, h.cfg.Location), Recorded: len(c.About) > 0}
-		for _, cat := range c.Category {
-			for _, cd := range cat.Coding {
-				if cd.System == chat.SystemConversation && cd.Code == chat.ConversationMessage {
-					l.Mine = true
-				}
-			}
-		}
-		for _, p := range c.Payload {
-			if p.ContentString != "" {
-				l.Text = strings.TrimSpace(l.Text + "\n" + p.ContentString)
-			}
-		}
-		lines = append(lines, l)
+	// A message and its answer share one time: each answer is placed
+	// after the message it answers (inResponseTo → the message's
+	// identifier), and turns of the same second keep the order they were
+	// written in (lastUpdated).
+	type group struct {
+		at, written time.Time
+		lines       []chatLine
 	}
-	// Oldest first; at equal times the patient's message before the answer.
-	sort.SliceStable(lines, func(i, j int) bool {
-		if !lines[i].At.Equal(lines[j].At) {
-			return lines[i].At.Before(lines[j].At)
+	var groups []*group
+	byKey := map[string]*group{}
+	var replies []conversationJSON
+	var replyWritten []time.Time
+	for _, x := range res {
+		var c conversationJSON
+		if err := json.Unmarshal(x.JSON, &c); err != nil {
+			h.cfg.Logger.Warn("web: undecodable resource", "type", x.Type, "id", x.ID, "err", err)
+			continue
 		}
-		return lines[i].Mine && !lines[j].Mine
+		if !c.message() {
+			replies, replyWritten = append(replies, c), append(replyWritten, x.LastUpdated)
+			continue
+		}
+		g := &group{at: parseTime(c.Sent, h.cfg.Location), written: x.LastUpdated, lines: []chatLine{h.chatLine(c)}}
+		groups = append(groups, g)
+		for _, id := range c.Identifier {
+			byKey[id.System+"|"+id.Value] = g
+		}
+	}
+	for i, c := range replies {
+		var g *group
+		for _, rt := range c.InResponseTo {
+			if g = byKey[rt.Identifier.System+"|"+rt.Identifier.Value]; g != nil {
+				break
+			}
+		}
+		if g == nil {
+			g = &group{at: parseTime(c.Sent, h.cfg.Location), written: replyWritten[i]}
+			groups = append(groups, g)
+		}
+		g.lines = append(g.lines, h.chatLine(c))
+	}
+	sort.SliceStable(groups, func(i, j int) bool {
+		if !groups[i].at.Equal(groups[j].at) {
+			return groups[i].at.Before(groups[j].at)
+		}
+		return groups[i].written.Before(groups[j].written)
 	})
+	var lines []chatLine
+	for _, g := range groups {
+		lines = append(lines, g.lines...)
+	}
 	if len(lines) > maxChatLines {
 		lines = lines[len(lines)-maxChatLines:]
 	}
 	return lines, nil
 }
 
+func (h *Handler) chatLine(c conversationJSON) chatLine {
+	l := chatLine{At: parseTime(c.Sent, h.cfg.Location), Mine: c.message(), Recorded: len(c.About) > 0}
+	for _, p := range c.Payload {
+		if p.ContentString != "" {
+			l.Text = strings.TrimSpace(l.Text + "\n" + p.ContentString)
+		}
+	}
+	return l
+}
+
+// message reports whether c is what the patient wrote (else Sen's answer).
+func (c conversationJSON) message() bool {
+	for _, cat := range c.Category {
+		for _, cd := range cat.Coding {
+			if cd.System == chat.SystemConversation && cd.Code == chat.ConversationMessage {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+type identifierJSON struct {
+	System string `json:"system"`
+	Value  string `json:"value"`
+}
+
 type conversationJSON struct {
+	Identifier   []identifierJSON `json:"identifier"`
+	InResponseTo []struct {
+		Identifier identifierJSON `json:"identifier"`
+	} `json:"inResponseTo"`
 	Sent     string `json:"sent"`
 	Category []struct {
 		Coding []struct {

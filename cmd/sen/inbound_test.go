@@ -10,6 +10,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -606,4 +607,50 @@ func TestInboundConfigRedacted(t *testing.T) {
 			t.Errorf("sen config lacks %q", want)
 		}
 	}
+}
+
+// With --sms-inbound-auth hmac the gateway signs the body; the secret
+// itself in the header is not enough.
+func TestSMSWebhookHMAC(t *testing.T) {
+	a := newTestApp(t, func(f *serverFlags) {
+		f.appClock = func() time.Time { return inboundNow }
+		f.inbound = inboundFlags{smsSecret: inboundSMSSecret, smsAuth: "hmac", smsHeader: "X-Gateway-Signature", missedInARow: 3}
+	})
+	a.put(t, `{"resourceType":"Patient","id":"p1","telecom":[{"system":"phone","value":"+84912000001"}]}`,
+		`{"resourceType":"MedicationRequest","id":"r1","status":"active","intent":"order","subject":{"reference":"Patient/p1"},
+		"medicationCodeableConcept":{"text":"Amlodipin 5 mg"},
+		"dosageInstruction":[{"timing":{"repeat":{"frequency":1,"period":1,"periodUnit":"d","timeOfDay":["08:00:00"],"boundsPeriod":{"start":"2025-06-01"}}}}]}`)
+	body := []byte(`{"from":"0912000001","text":"da uong thuoc","id":"h-1"}`)
+	mac := hmacHex(inboundSMSSecret, body)
+	for _, tt := range []struct {
+		name, sig string
+		code      int
+	}{
+		{"the secret itself", inboundSMSSecret, 401},
+		{"signature in the default header only", "", 401},
+		{"signed", "sha256=" + mac, 200},
+	} {
+		hdr := map[string]string{"X-Gateway-Signature": tt.sig}
+		if tt.sig == "" {
+			hdr = map[string]string{"X-Sen-Signature": mac}
+		}
+		code, ans := postHook(t, a.srv.URL+"/hooks/sms", "application/json", hdr, body)
+		if code != tt.code {
+			t.Errorf("%s: %d %v, want %d", tt.name, code, ans, tt.code)
+		}
+	}
+	ia := &inboundApp{testApp: a}
+	if n := ia.clinical(t, "p1")["MedicationAdministration"]; n != 1 {
+		t.Errorf("%d administrations, want 1 (the signed message)", n)
+	}
+	// No Zalo secret: the Zalo route is not there.
+	if code, _ := postHook(t, a.srv.URL+"/hooks/zalo", "application/json", nil, []byte(`{}`)); code != http.StatusNotFound {
+		t.Errorf("POST /hooks/zalo without --zalo-oa-secret: %d, want 404", code)
+	}
+}
+
+func hmacHex(secret string, body []byte) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write(body)
+	return hex.EncodeToString(m.Sum(nil))
 }

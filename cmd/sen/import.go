@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"time"
@@ -22,6 +23,7 @@ func newImportCmd() *cobra.Command {
 		dataDir, db    string
 		batch, workers int
 		restart, quiet bool
+		cpuProfile     string
 	)
 	cmd := &cobra.Command{
 		Use:   "import PATH...",
@@ -46,6 +48,17 @@ chạy lại sau khi bị ngắt: các tệp đã nạp xong được ghi trong 
 			}
 			if len(files) == 0 {
 				return errors.New("no .json or .ndjson files found / không tìm thấy tệp .json hoặc .ndjson")
+			}
+			if cpuProfile != "" {
+				f, err := os.Create(cpuProfile)
+				if err != nil {
+					return fmt.Errorf("cpu profile: %w", err)
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return fmt.Errorf("cpu profile: %w", err)
+				}
+				defer pprof.StopCPUProfile()
 			}
 			model := r4.Load()
 			ix, err := search.NewIndexer(model)
@@ -91,6 +104,7 @@ chạy lại sau khi bị ngắt: các tệp đã nạp xong được ghi trong 
 	cmd.Flags().IntVar(&workers, "workers", 0, "indexing goroutines (0: one per CPU)")
 	cmd.Flags().BoolVar(&restart, "restart", false, "forget the journal and load every file again")
 	cmd.Flags().BoolVar(&quiet, "quiet", false, "no progress bar")
+	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the import to this file (for performance reports; go tool pprof reads it)")
 	return cmd
 }
 

@@ -30,6 +30,13 @@ type Loader struct {
 	Progress func(written int)
 }
 
+// BulkStore is a store that loads faster when told a large load is
+// coming: the SQLite store sets its search indexes aside and builds them
+// once at the end. finish must be called however the load ends.
+type BulkStore interface {
+	BeginBulk(ctx context.Context) (finish func(context.Context) error, err error)
+}
+
 // Stats reports a load.
 type Stats struct {
 	Written int
@@ -41,7 +48,7 @@ type Stats struct {
 // new version). A resource that fails to parse or index stops the load with
 // an error naming it; batches committed before stay committed, and loading
 // the same input again is idempotent in content.
-func (l *Loader) Load(ctx context.Context, next func() ([]byte, error)) (Stats, error) {
+func (l *Loader) Load(ctx context.Context, next func() ([]byte, error)) (st Stats, err error) {
 	batch := l.Batch
 	if batch <= 0 {
 		batch = 1000
@@ -49,6 +56,19 @@ func (l *Loader) Load(ctx context.Context, next func() ([]byte, error)) (Stats, 
 	workers := l.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
+	}
+	if b, ok := l.Store.(BulkStore); ok {
+		finish, err := b.BeginBulk(ctx)
+		if err != nil {
+			return Stats{}, fmt.Errorf("ingest: %w", err)
+		}
+		defer func() {
+			// Build the indexes even when the load was cancelled: the
+			// committed batches must be searchable.
+			if ferr := finish(context.WithoutCancel(ctx)); ferr != nil && err == nil {
+				err = fmt.Errorf("ingest: %w", ferr)
+			}
+		}()
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -96,7 +116,7 @@ func (l *Loader) Load(ctx context.Context, next func() ([]byte, error)) (Stats, 
 	}
 	go func() { wg.Wait(); close(results) }()
 
-	st := Stats{ByType: map[string]int{}}
+	st = Stats{ByType: map[string]int{}}
 	pending := make([]store.Write, 0, batch)
 	flush := func() error {
 		if len(pending) == 0 {

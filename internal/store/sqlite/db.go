@@ -23,15 +23,19 @@ type Options struct {
 	// Durable selects synchronous=FULL: an acknowledged write survives power
 	// loss, not only a process crash, at the price of an fsync per commit.
 	Durable bool
+	// BulkMaxResources is the largest database on which BeginBulk sets the
+	// search indexes aside (default 10,000 resources).
+	BulkMaxResources int
 }
 
 // DB is a SQLite-backed store.Store. It is safe for concurrent use; writes
 // are serialised on one connection.
 type DB struct {
 	*sqlstore.Engine
-	w      *writer
-	reader *sql.DB
-	rcache *stmtCache
+	w       *writer
+	reader  *sql.DB
+	rcache  *stmtCache
+	bulkMax int
 }
 
 // Open opens (creating if needed) the database file at path and migrates
@@ -81,8 +85,24 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		reader.Close()
 		return nil, err
 	}
-	db := &DB{w: w, reader: reader, rcache: newStmtCache(reader)}
+	db := &DB{w: w, reader: reader, rcache: newStmtCache(reader), bulkMax: opts.BulkMaxResources}
+	if db.bulkMax <= 0 {
+		db.bulkMax = defaultBulkMaxResources
+	}
 	db.Engine = sqlstore.New(backend{db}, opts.Options)
+	// A bulk load that died before building its indexes left them in
+	// deferred_indexes: build them before anyone searches.
+	var deferred bool
+	if err := reader.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM deferred_indexes)").Scan(&deferred); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite %s: %w", path, err)
+	}
+	if deferred {
+		if err := db.buildDeferred(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	return db, nil
 }
 

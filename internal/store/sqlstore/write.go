@@ -59,7 +59,28 @@ func (e *Engine) put(ctx context.Context, q Querier, w store.Write, pend *pendin
 	var cur current
 	var found, created bool
 	var createdTS int64
-	for attempt := 0; ; attempt++ {
+	insert := func() (bool, error) {
+		ts := e.now(0)
+		b := newBuilder(e.d)
+		b.sql("INSERT INTO resources (type, id, version, ts, deleted, kinds, pkey) VALUES ").
+			list(w.Type, w.ID, int64(1), ts, int64(0), rows.bits, pkey).sql(" ON CONFLICT (type, id) DO NOTHING RETURNING rid")
+		ok, err := queryRow(ctx, q, b.String(), b.args, &cur.rid)
+		if err != nil {
+			return false, fmt.Errorf("put %s/%s: insert resource: %w", w.Type, w.ID, err)
+		}
+		if ok {
+			created, createdTS = true, ts
+		}
+		return ok, nil
+	}
+	if w.IfMatch == 0 {
+		// Most writes without If-Match create (POST's fresh ids, bulk
+		// loads): try the insert first and skip the look-up when it works.
+		if _, err := insert(); err != nil {
+			return nil, err
+		}
+	}
+	for attempt := 0; !created; attempt++ {
 		cur, found, err = e.lookup(ctx, q, w.Type, w.ID)
 		if err != nil {
 			return nil, fmt.Errorf("put %s/%s: look up current version: %w", w.Type, w.ID, err)
@@ -77,16 +98,10 @@ func (e *Engine) put(ctx context.Context, q Querier, w store.Write, pend *pendin
 		// New resource: insert its row with version 1. A concurrent creator
 		// of the same id makes this insert a no-op; then look up (and wait
 		// for) its row.
-		ts := e.now(0)
-		b := newBuilder(e.d)
-		b.sql("INSERT INTO resources (type, id, version, ts, deleted, kinds, pkey) VALUES ").
-			list(w.Type, w.ID, int64(1), ts, int64(0), rows.bits, pkey).sql(" ON CONFLICT (type, id) DO NOTHING RETURNING rid")
-		ok, err := queryRow(ctx, q, b.String(), b.args, &cur.rid)
-		if err != nil {
-			return nil, fmt.Errorf("put %s/%s: insert resource: %w", w.Type, w.ID, err)
-		}
-		if ok {
-			created, createdTS = true, ts
+		if ok, err := insert(); err != nil || ok {
+			if err != nil {
+				return nil, err
+			}
 			break
 		}
 		if attempt > 3 {

@@ -235,10 +235,13 @@ func readMedicationNDJSON(name string) (map[string]*medication.Records, error) {
 }
 
 var csvHeader = []string{"patient", "group", "label", "fills", "method", "value", "days_covered", "days_in_period",
-	"eligible", "adherent", "doses_due", "doses_taken", "doses_on_time", "doses_missed", "reason"}
+	"eligible", "adherent", "doses_due", "doses_taken", "doses_on_time", "doses_missed", "reason",
+	"doses_confirmed_missed", "doses_unconfirmed", "doses_unconfirmed_share"}
 
 // csvRows flattens a report: one row per group, value being the PDC, the
-// CMA or the share of doses taken (empty when not computable).
+// CMA or, for doses, the share of confirmed doses taken (empty when not
+// computable); doses_missed counts every dose not confirmed taken, split
+// into confirmed missed and unconfirmed in the last columns.
 func csvRows(patient string, rep medication.Report) [][]string {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) }
 	var rows [][]string
@@ -256,8 +259,9 @@ func csvRows(patient string, rep medication.Report) [][]string {
 		}
 		if d := g.Doses; d != nil {
 			row[10], row[11], row[12], row[13] = strconv.Itoa(d.Due), strconv.Itoa(d.Taken), strconv.Itoa(d.OnTime), strconv.Itoa(d.Missed)
-			if rep.Method == medication.MethodDoses {
-				row[5] = f(d.TakenShare)
+			row[15], row[16], row[17] = strconv.Itoa(d.ConfirmedMissed), strconv.Itoa(d.Unconfirmed), f(d.UnconfirmedShare)
+			if rep.Method == medication.MethodDoses && d.Confirmed() > 0 {
+				row[5] = f(d.ConfirmedShare)
 			}
 		}
 		row[14] = reason

@@ -18,9 +18,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sen-emr/sen/internal/fhir/r4"
+	"github.com/sen-emr/sen/internal/job"
 	"github.com/sen-emr/sen/internal/rest"
 	"github.com/sen-emr/sen/internal/search"
 	"github.com/sen-emr/sen/internal/store"
+	"github.com/sen-emr/sen/internal/vn/bhyt/sendqueue"
 )
 
 func newBHYTCmd() *cobra.Command {
@@ -77,8 +79,81 @@ theo từng trường.`,
 	export.Flags().StringVar(&encounter, "encounter", "", "the Encounter id")
 	export.Flags().StringVar(&since, "since", "", "every encounter that ended on or after this date (Vietnam time)")
 	export.Flags().StringVar(&out, "out", "", "directory to write the envelopes to")
-	cmd.AddCommand(export)
+	cmd.AddCommand(export, newBHYTStatusCmd())
 	return cmd
+}
+
+func newBHYTStatusCmd() *cobra.Command {
+	var dataDir, maLK string
+	cmd := &cobra.Command{
+		Use:   "status [--encounter ID]",
+		Short: "Show sent BHYT claims and the gateway's receipts / Xem hồ sơ BHYT đã gửi và biên nhận của cổng BHXH",
+		Long: `Show each claim sen serve sent to the BHXH gateway (MA_LK = the Encounter
+id): the sending job's state, attempts and last error, and every receipt
+the gateway gave (time, step, result code, transaction id, deadline, late).
+
+Liệt kê hồ sơ BHYT đã gửi: trạng thái, số lần gửi, lỗi gần nhất và mọi biên
+nhận của cổng BHXH (mã kết quả, mã giao dịch, hạn gửi, trễ hạn).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return bhytStatus(cmd.Context(), dataDir, maLK, cmd.OutOrStdout())
+		},
+	}
+	cmd.Flags().StringVar(&dataDir, "data-dir", "./sen-data", "data directory of sen serve")
+	cmd.Flags().StringVar(&maLK, "encounter", "", "only this encounter's claim")
+	return cmd
+}
+
+// bhytStatus prints the claims' states and receipts.
+func bhytStatus(ctx context.Context, dataDir, maLK string, w io.Writer) error {
+	rc := &sendqueue.Receipts{Dir: bhytReceiptsDir(dataDir)}
+	claims := []string{maLK}
+	if maLK == "" {
+		var err error
+		if claims, err = rc.Claims(); err != nil {
+			return err
+		}
+	}
+	var q *job.Queue
+	if _, err := os.Stat(filepath.Join(dataDir, "bhyt-jobs.db")); err == nil {
+		if q, err = job.Open(ctx, filepath.Join(dataDir, "bhyt-jobs.db")); err != nil {
+			return err
+		}
+		defer q.Close()
+	}
+	if len(claims) == 0 {
+		fmt.Fprintln(w, "no BHYT claim sent yet / chưa gửi hồ sơ BHYT nào")
+		return nil
+	}
+	for _, id := range claims {
+		state := "not queued / chưa xếp hàng"
+		if q != nil {
+			if j, err := q.Get(ctx, sendqueue.Kind+":"+id); err == nil {
+				state = fmt.Sprintf("%s, %d attempts / lần gửi", j.State, j.Attempts)
+				if j.LastError != "" {
+					state += ", last error / lỗi: " + j.LastError
+				}
+			}
+		}
+		fmt.Fprintf(w, "Encounter/%s (MA_LK %s): %s\n", id, id, state)
+		recs, err := rc.List(id)
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			flags := ""
+			if r.Late {
+				flags = " LATE / TRỄ HẠN"
+			}
+			ok := "rejected / bị từ chối"
+			if r.Accepted {
+				ok = "accepted / đã nhận"
+			}
+			fmt.Fprintf(w, "  %s  %-8s  %s  code %s  transaction %s  deadline %s%s  %s\n", r.At.In(vnZone).Format("2006-01-02 15:04:05"),
+				r.Step, ok, r.Code, r.Transaction, r.Deadline.In(vnZone).Format("2006-01-02 15:04"), flags, r.Message)
+		}
+	}
+	return nil
 }
 
 // vnZone is Vietnam time (UTC+7, no daylight saving).
@@ -131,7 +206,7 @@ func exportClaims(ctx context.Context, st store.Store, ids []string, dir string,
 		})})
 	written, failed := 0, 0
 	for _, id := range ids {
-		env, problems, err := claimEnvelope(ctx, api, id)
+		env, problems, err := claimEnvelope(ctx, api, id, "")
 		if err == nil && len(problems) == 0 {
 			err = os.WriteFile(filepath.Join(dir, safeFileName(id)+".xml"), env, 0o640)
 		}
@@ -157,11 +232,19 @@ func exportClaims(ctx context.Context, st store.Store, ids []string, dir string,
 }
 
 // claimEnvelope asks the handler for Encounter/id/$bhyt-xml: the envelope,
-// or the per-field problems of a claim that fails validation.
-func claimEnvelope(ctx context.Context, api http.Handler, id string) ([]byte, []string, error) {
-	req := httptest.NewRequestWithContext(ctx, http.MethodGet, "/fhir/Encounter/"+url.PathEscape(id)+"/$bhyt-xml", nil)
+// or the per-field problems of a claim that fails validation. maLK names
+// the claim ("": a fresh random MA_LK).
+func claimEnvelope(ctx context.Context, api http.Handler, id, maLK string) ([]byte, []string, error) {
+	target := "/fhir/Encounter/" + url.PathEscape(id) + "/$bhyt-xml"
+	if maLK != "" {
+		target += "?ma-lk=" + url.QueryEscape(maLK)
+	}
+	req := httptest.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	rec := httptest.NewRecorder()
 	api.ServeHTTP(rec, req)
+	if rec.Code >= 500 {
+		return nil, nil, fmt.Errorf("$bhyt-xml Encounter/%s: HTTP %d", id, rec.Code)
+	}
 	if rec.Code != http.StatusOK {
 		var oo struct {
 			Issue []struct {

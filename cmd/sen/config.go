@@ -186,13 +186,16 @@ func printConfig(w io.Writer, flags *pflag.FlagSet, src configSources, format st
 	return fmt.Errorf("--format: want text or json, got %q", format)
 }
 
-var secretParam = regexp.MustCompile(`(?i)\b(password|passwd|pwd|secret|token|sslpassword)=([^&\s]+)`)
+var secretParam = regexp.MustCompile(`(?i)\b(password|passwd|pwd|secret|token|access_token|sslpassword|key|apikey|api_key)=([^&\s]+)`)
 
-// redact hides secrets: the password of a URL, password=… parameters of a
-// DSN, and the whole value of a flag named like a secret.
+// redact hides secrets: the password of a URL, password=…, key=…, token=…
+// parameters of a DSN or gateway URL, and the whole value of a flag named
+// like a secret (…password…, …secret…, …token…, …private-key…, sms-key,
+// llm-key, …api-key).
 func redact(name, v string) string {
 	ln := strings.ToLower(name)
-	if v != "" && (strings.Contains(ln, "password") || strings.Contains(ln, "secret") || strings.Contains(ln, "token")) {
+	if v != "" && (strings.Contains(ln, "password") || strings.Contains(ln, "secret") || strings.Contains(ln, "token") ||
+		strings.Contains(ln, "private-key") || ln == "sms-key" || ln == "llm-key" || strings.HasSuffix(ln, "api-key")) {
 		return "xxxxx"
 	}
 	if u, err := url.Parse(v); err == nil && u.User != nil {

@@ -53,7 +53,7 @@ func newRootCmd() *cobra.Command {
 		newExportCmd(),
 		newViewCmd(), newResearchCmd(),
 		newUserCmd(), newClientCmd(), newAuditCmd(),
-		newAdherenceCmd(), newModelCmd(),
+		newAdherenceCmd(), newModelCmd(), newChatCmd(),
 		newVerifyCmd(), newRetentionCmd(), newBHYTCmd(),
 		newSynthCmd(),
 	)

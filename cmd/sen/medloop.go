@@ -18,11 +18,13 @@ import (
 )
 
 // The medication-use loop's background jobs in a serving Sen: reminders
-// planned every half hour for the next day and delivered through the log
-// channel (no network by default), and care-team alerts (PDC < 80 %, high
-// risk) synced every six hours. Both read and write through the FHIR
-// handler in-process and keep their state in --data-dir/jobs.db, so a
-// restart neither loses nor repeats a reminder.
+// planned every half hour for the next day and delivered through the
+// configured channels (channels.go: the patient's preferred one, then
+// push → zalo → sms) or, with none configured, the log channel, with
+// each delivery's receipt stored as a Communication; and care-team
+// alerts (PDC < 80 %, high risk) synced every six hours. Both read and
+// write through the FHIR handler in-process and keep their state in
+// --data-dir/jobs.db, so a restart neither loses nor repeats a reminder.
 const (
 	jobAlertScan   = "care-alert-scan"
 	reminderPeriod = 30 * time.Minute
@@ -35,6 +37,10 @@ type medLoop struct {
 	fhir    http.Handler // the API, as a trusted in-process client
 	metrics *medLoopMetrics
 	now     func() time.Time // nil: the wall clock
+	// channel delivers reminders (nil: the log channel); push holds the
+	// Web Push subscriptions (nil without Web Push).
+	channel reminder.Channel
+	push    *reminder.PushStore
 }
 
 type medLoopMetrics struct {
@@ -69,8 +75,12 @@ func (m medLoop) start(ctx context.Context, log *slog.Logger) (stop func(), err 
 	}
 	runner := &job.Runner{Queue: q, Now: now, Log: log, Metrics: jm}
 	client := alert.Client{Handler: m.fhir}
+	channel := m.channel
+	if channel == nil {
+		channel = reminder.Log{Logger: log}
+	}
 	sched := &reminder.Scheduler{
-		Source: client, Queue: q, Channel: reminder.Log{Logger: log},
+		Source: client, Queue: q, Channel: channel,
 		Policy: reminder.Policy{Loc: vnLoc(), QuietStart: 21*time.Hour + 30*time.Minute, QuietEnd: 6 * time.Hour},
 		Now:    now, Metrics: rm, Log: log,
 		Receipt: func(ctx context.Context, c []byte) error {
@@ -83,6 +93,9 @@ func (m medLoop) start(ctx context.Context, log *slog.Logger) (stop func(), err 
 			_, err := client.Create(ctx, "Communication", c, "identifier="+r.Identifier[0].System+"|"+r.Identifier[0].Value)
 			return err
 		},
+	}
+	if m.push != nil {
+		sched.Push = m.push // patients with a subscription but no phone are reminded too
 	}
 	if err := sched.Validate(); err != nil {
 		q.Close()

@@ -3,13 +3,16 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sen-emr/sen/internal/fhir/r4"
 	"github.com/sen-emr/sen/internal/record"
 	"github.com/sen-emr/sen/internal/search"
 	"github.com/sen-emr/sen/internal/store"
@@ -74,8 +77,120 @@ gì: việc tiêu hủy do hội đồng của cơ sở quyết định.`,
 	f.register(report)
 	report.Flags().StringVar(&at, "at", "", "report as of this date (YYYY-MM-DD; default today)")
 	report.Flags().BoolVar(&dueOnly, "due", false, "list only episodes past their retention period")
-	cmd.AddCommand(report)
+	cmd.AddCommand(report, newRetentionPurgeCmd())
 	return cmd
+}
+
+func newRetentionPurgeCmd() *cobra.Command {
+	var f storeFlags
+	var at string
+	var yes bool
+	cmd := &cobra.Command{
+		Use:   "purge [--yes] [--at YYYY-MM-DD] [Type/id ...]",
+		Short: "Physically remove records whose retention has run / Tiêu hủy hồ sơ đã hết thời hạn lưu trữ",
+		Long: `Physically remove medical records whose retention period (Circular
+33/2025/TT-BYT) has run at --at (default today): every version and its
+index entries. Name records as Type/id, or name none to take every record
+that is due. A record still under retention is refused with its class, the
+end of its episode and its expiry date, and nothing of it is removed.
+
+Without --yes nothing is removed: the command lists what it would do. The
+destruction itself must follow the facility council's decision.
+
+Xóa vĩnh viễn hồ sơ đã hết thời hạn lưu trữ. Hồ sơ còn trong thời hạn bị từ
+chối kèm loại lưu trữ, ngày kết thúc đợt điều trị và ngày hết hạn. Không có
+--yes thì chỉ liệt kê, không xóa.`,
+		RunE: func(cmd *cobra.Command, refs []string) error {
+			now := time.Now()
+			if at != "" {
+				t, err := time.Parse(time.DateOnly, at)
+				if err != nil {
+					return fmt.Errorf("--at %q: want YYYY-MM-DD", at)
+				}
+				now = t
+			}
+			for _, ref := range refs {
+				if typ, id, ok := strings.Cut(ref, "/"); !ok || typ == "" || id == "" {
+					return fmt.Errorf("%q: want Type/id / cần dạng Loại/id", ref)
+				}
+			}
+			st, err := openStore(cmd.Context(), f.db, f.dataDir)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			return retentionPurge(cmd.Context(), st, refs, now, yes, cmd.OutOrStdout())
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&at, "at", "", "judge expiry as of this date (YYYY-MM-DD; default today)")
+	cmd.Flags().BoolVar(&yes, "yes", false, "remove for real (default: list only)")
+	return cmd
+}
+
+// retentionPurge removes (or, without yes, lists) the records named, or
+// every record that is due. A named record still under retention makes
+// the command fail after the others are done.
+func retentionPurge(ctx context.Context, st store.Store, refs []string, now time.Time, yes bool, w io.Writer) error {
+	x, _ := st.(record.Expunger)
+	if yes && x == nil {
+		return errors.New("this store cannot remove records physically yet (it does not implement record.Expunger); nothing was removed / " +
+			"kho dữ liệu này chưa hỗ trợ xóa vật lý; không có gì bị xóa")
+	}
+	g := retentionGuard(st, r4.Load(), nil)
+	named := len(refs) > 0
+	if !named {
+		for _, typ := range record.RecordTypes() {
+			if err := eachResource(ctx, st, typ, func(id string) { refs = append(refs, typ+"/"+id) }); err != nil {
+				return err
+			}
+		}
+	}
+	done, refused := 0, 0
+	for _, ref := range refs {
+		typ, id, _ := strings.Cut(ref, "/")
+		err := g.Purge(ctx, x, typ, id, now, !yes)
+		switch {
+		case err == nil && yes:
+			done++
+			fmt.Fprintf(w, "%s: purged / đã tiêu hủy\n", ref)
+		case err == nil:
+			done++
+			fmt.Fprintf(w, "%s: due, would be purged / đã hết hạn, sẽ bị tiêu hủy\n", ref)
+		case !named:
+			refused++ // not due: the report lists these
+		default:
+			refused++
+			fmt.Fprintf(w, "%s: REFUSED / TỪ CHỐI: %v\n", ref, err)
+		}
+	}
+	verb := "would be purged / sẽ bị tiêu hủy"
+	if yes {
+		verb = "purged / đã tiêu hủy"
+	}
+	fmt.Fprintf(w, "%d records %s; %d kept / %d hồ sơ được giữ lại\n", done, verb, refused, refused)
+	if named && refused > 0 {
+		return fmt.Errorf("%d of %d records may not be purged / %d hồ sơ không được tiêu hủy", refused, len(refs), refused)
+	}
+	return nil
+}
+
+// eachResource calls fn with the id of every current resource of typ.
+func eachResource(ctx context.Context, st store.Store, typ string, fn func(id string)) error {
+	q := &search.Query{Type: typ, Count: 1000}
+	for {
+		page, err := st.Search(ctx, q)
+		if err != nil {
+			return fmt.Errorf("list %s: %w", typ, err)
+		}
+		for _, r := range page.Resources {
+			fn(r.ID)
+		}
+		if page.Next == "" {
+			return nil
+		}
+		q.Cursor = page.Next
+	}
 }
 
 type retentionRow struct {

@@ -12,11 +12,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/sen-emr/sen/internal/audit"
 	"github.com/sen-emr/sen/internal/auth"
 	"github.com/sen-emr/sen/internal/consent"
 	"github.com/sen-emr/sen/internal/fhir/r4"
+	"github.com/sen-emr/sen/internal/record"
 	"github.com/sen-emr/sen/internal/search"
 	"github.com/sen-emr/sen/internal/store"
 )
@@ -30,6 +32,19 @@ type security struct {
 	audit *audit.Writer
 	guard *auth.Guard
 	log   *slog.Logger
+	// model lets the retention guard find an episode's Conditions.
+	model *r4.Model
+	// windows are the time-of-day access windows per role (none: the
+	// default, every role unrestricted); recordrules.go.
+	windows record.AccessWindows
+	now     func() time.Time // nil: the wall clock
+}
+
+func (s *security) clock() time.Time {
+	if s.now != nil {
+		return s.now()
+	}
+	return time.Now()
 }
 
 // authDBPath is where accounts, clients, refresh tokens and signing keys live.
@@ -77,7 +92,14 @@ func openSecurity(ctx context.Context, f *serverFlags, log *slog.Logger, st stor
 			return nil, errors.New("--no-auth is refused unless --addr is a loopback address (127.0.0.1, ::1, localhost) / chỉ được tắt xác thực khi nghe trên địa chỉ loopback")
 		}
 		log.Warn("AUTHENTICATION IS OFF (--no-auth): anyone who can reach " + f.addr + " reads and writes every record, and nothing is audited")
-		return &security{off: true, log: log}, nil
+		if len(f.rules.accessWindows) > 0 {
+			log.Warn("--access-window is ignored with --no-auth: there are no signed-in roles / khung giờ truy cập không áp dụng khi tắt xác thực")
+		}
+		return &security{off: true, log: log, model: model}, nil
+	}
+	windows, err := f.rules.parseAccessWindows()
+	if err != nil {
+		return nil, err
 	}
 	acc, err := openAccounts(ctx, f.dataDir)
 	if err != nil {
@@ -110,18 +132,28 @@ func openSecurity(ctx context.Context, f *serverFlags, log *slog.Logger, st stor
 		Queries: func(typ string, params url.Values) (*search.Query, error) {
 			return search.ParseQuery(model, typ, params, true)
 		}}
-	return &security{acc: acc, az: az, audit: aw, guard: g, log: log}, nil
+	if len(windows.Roles) > 0 {
+		for role := range windows.Roles {
+			log.Info("access window / khung giờ truy cập", "role", role, "windows", windows.Describe(role))
+		}
+	}
+	return &security{acc: acc, az: az, audit: aw, guard: g, log: log, model: model, windows: windows}, nil
 }
 
-// store returns the store the FHIR API should use: st itself with
-// --no-auth, otherwise st behind the access-control guard.
+// store returns the store the FHIR API and the apps should use: st behind
+// the retention guard (no deletion of a clinical record before its period
+// has run), and unless --no-auth, behind the access-control guard and the
+// access windows.
 func (s *security) store(st store.Store) store.Store {
+	if s.model != nil {
+		st = retentionGuard(st, s.model, s.clock)
+	}
 	if s.off {
 		return st
 	}
 	g := *s.guard
 	g.Store = st
-	return &g
+	return &record.WindowGuard{Store: &g, Windows: s.windows, Now: s.clock, Who: windowUser, Denied: s.windowDenied}
 }
 
 // middleware puts the SMART authorization server and the token check in
@@ -130,7 +162,7 @@ func (s *security) middleware(h http.Handler) http.Handler {
 	if s.off {
 		return h
 	}
-	return s.az.Middleware(h)
+	return s.az.Middleware(s.windowBreakGlass(h))
 }
 
 // trusted marks requests that a server-side component (the web apps) makes

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 
+	"github.com/sen-emr/sen/internal/chat"
 	"github.com/sen-emr/sen/internal/fhir/r4"
 	"github.com/sen-emr/sen/internal/i18n"
 	"github.com/sen-emr/sen/internal/obs"
@@ -48,6 +49,12 @@ type serverFlags struct {
 	sign signingFlags
 	// oidc is the optional external OpenID Connect sign-in (oidc.go).
 	oidc oidcFlags
+	// rules are the record rules of Vietnamese law: access windows (recordrules.go).
+	rules recordRuleFlags
+	// channels are the reminders' SMS, Zalo and Web Push (channels.go).
+	channels channelFlags
+	// llm is the chat check-in's optional language model (chat.go).
+	llm llmFlags
 }
 
 func (f *serverFlags) register(cmd *cobra.Command) {
@@ -60,6 +67,9 @@ func (f *serverFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.noAuth, "no-auth", false, "serve without sign-in, access control or audit (refused unless --addr is loopback)")
 	f.sign.register(cmd)
 	f.oidc.register(cmd)
+	f.rules.register(cmd)
+	f.channels.register(cmd)
+	f.llm.register(cmd)
 }
 
 func newServeCmd() *cobra.Command {
@@ -106,9 +116,19 @@ type app struct {
 	sec     *security             // SMART authorization, access control, audit (security.go)
 	jobs    medLoop               // reminders and care-team alerts in the background (medloop.go)
 	subs    *subscription.Service // FHIR rest-hook Subscriptions (subscriptions.go)
+	bhyt    *bhytSending          // BHYT claims sent when encounters finish (bhytsend.go)
+	chans   *channels             // reminder channels (channels.go)
+	// chat reads patients' free-text check-ins: the rules, plus the
+	// optional model of --llm-url (chat.go). No inbound chat route is
+	// mounted yet; it is built here so that a bad setting fails at start.
+	chat chat.Classifier
 }
 
 func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error) {
+	chatc, err := openChatClassifier(&f.llm, log)
+	if err != nil {
+		return nil, err
+	}
 	model := r4.Load()
 	ix, err := search.NewIndexer(model)
 	if err != nil {
@@ -145,8 +165,15 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 		st.Close()
 		return nil, err
 	}
+	bhytq, err := openBHYTSending(ctx, f, log, reg, model)
+	if err != nil {
+		subs.Close()
+		exports.Close()
+		st.Close()
+		return nil, err
+	}
 	api := rest.New(rest.Config{
-		Store:   subs.Wrap(sec.store(metrics.Store(st))),
+		Store:   subs.Wrap(bhytq.wrap(sec.store(metrics.Store(st)))),
 		Indexer: ix,
 		Parser: rest.QueryParserFunc(func(typ string, params url.Values, strict bool) (*search.Query, error) {
 			return search.ParseQuery(model, typ, params, strict)
@@ -162,11 +189,20 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metrics.Handler())
 	mountSubscriptionLog(mux, subs, sec.store(metrics.Store(st)))
+	if err := mountRecordForms(mux, sec.store(metrics.Store(st)), model); err != nil { // recordforms.go
+		st.Close()
+		return nil, err
+	}
 	mux.Handle("/", api)
 	// The clinician (/app) and patient (/me) apps read through the same
 	// store and write through the API handler, so their writes are
 	// validated and indexed like any other.
 	msgs, err := i18n.New()
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	chans, err := openChannels(ctx, &f.channels, f.dataDir, log)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -180,9 +216,11 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 		Catalog: msgs,
 		Now:     f.appClock,
 		Logger:  log,
+		Push:    chans.web,
 	}
 	// The population dashboard at /app/population (aggregates only).
 	if webCfg.Population, err = newPopulationPage(metrics.Store(st), model, f.appClock); err != nil {
+		chans.close()
 		st.Close()
 		return nil, err
 	}
@@ -194,13 +232,15 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 	}
 	ui, err := web.New(webCfg)
 	if err != nil {
+		chans.close()
 		st.Close()
 		return nil, err
 	}
 	ui.Mount(mux)
 	h := obs.RequestLog(log, metrics.Middleware(sec.middleware(sec.populationGate(mux))))
-	jobs := medLoop{dataDir: f.dataDir, fhir: sec.trusted(api), metrics: newMedLoopMetrics(reg), now: f.appClock}
-	return &app{flags: f, log: log, store: st, handler: h, indexer: ix, exports: exports, sec: sec, jobs: jobs, subs: subs}, nil
+	jobs := medLoop{dataDir: f.dataDir, fhir: sec.trusted(api), metrics: newMedLoopMetrics(reg), now: f.appClock, channel: chans.channel, push: chans.push}
+	bhytq.setAPI(sec.trusted(api), metrics.Store(st))
+	return &app{flags: f, log: log, store: st, handler: h, indexer: ix, exports: exports, sec: sec, jobs: jobs, subs: subs, chans: chans, bhyt: bhytq, chat: chatc}, nil
 }
 
 func (a *app) close() {
@@ -209,6 +249,8 @@ func (a *app) close() {
 		a.subs.Close()
 	}
 	a.sec.close()
+	a.bhyt.close()
+	a.chans.close()
 	if err := a.store.Close(); err != nil {
 		a.log.Error("close store", "err", err)
 	}
@@ -229,6 +271,7 @@ func (a *app) serve(ctx context.Context, out io.Writer, banner func(base string)
 	}
 	defer stopJobs()
 	defer startSubscriptions(ctx, a.subs, a.log)()
+	defer a.bhyt.start(ctx)()
 	srv := &http.Server{
 		Handler:           a.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -240,6 +283,7 @@ func (a *app) serve(ctx context.Context, out io.Writer, banner func(base string)
 	}
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(out, "Sen đang chạy / Sen is serving the FHIR API at %s/fhir\n", base)
+	fmt.Fprint(out, a.chans.banner())
 	if banner != nil {
 		fmt.Fprint(out, banner(base))
 	}

@@ -156,6 +156,14 @@ func TestParseHostileInput(t *testing.T) {
 	}
 }
 
+func TestSymptomCode(t *testing.T) {
+	for in, want := range map[string]string{"Dry cough": "dry-cough", "Rash or itching": "rash-or-itching", "": "", "  Low blood sugar!": "low-blood-sugar"} {
+		if got := SymptomCode(in); got != want {
+			t.Errorf("SymptomCode(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestResources(t *testing.T) {
 	ctx := Context{Patient: "Patient/p", Received: time.Date(2025, 6, 2, 9, 0, 0, 0, time.UTC), MedicationATC: "C08CA01",
 		MedicationText: "Amlodipin 5 mg", CareTeam: "CareTeam/ct", Text: "msg"}
@@ -168,7 +176,10 @@ func TestResources(t *testing.T) {
 		{"quên uống tối qua", "MedicationAdministration", `"effectiveDateTime":"2025-06-01T18:30:00+07:00"`},
 		{"quên uống tối qua", "MedicationAdministration", `"status":"not-done"`},
 		{"hết thuốc", "Task Communication", `"owner":{"reference":"CareTeam/ct"}`},
-		{"bị chóng mặt", "Communication Flag", `"recipient":[{"reference":"CareTeam/ct"}]`},
+		{"bị chóng mặt", "Communication", `"recipient":[{"reference":"CareTeam/ct"}]`},
+		{"bị chóng mặt", "Communication", `"category":[{"coding":[{"code":"side-effect","system":"https://sen-emr.github.io/fhir/CodeSystem/check-in"}]`},
+		{"bị chóng mặt", "Communication", `"reasonCode":[{"coding":[{"code":"dizziness","display":"Dizziness","system":"https://sen-emr.github.io/fhir/CodeSystem/reported-symptom"}],"text":"Chóng mặt"}]`},
+		{"bị ho khan từ hôm qua", "Communication", `"topic":{"coding":[{"code":"C08CA01","system":"http://www.whocc.no/atc"}],"text":"Amlodipin 5 mg"}`},
 		{"uống trước hay sau ăn?", "Communication", `"contentString":"msg"`},
 		{"hello", "", ""},
 		{"stop", "", ""},
@@ -194,6 +205,12 @@ func TestResources(t *testing.T) {
 				t.Errorf("%s lacks %s", res[0], tt.want)
 			}
 		})
+	}
+	// A side effect without a symptom (e.g. from another classifier) is
+	// still recorded, without reasonCode; no Flag is written here.
+	res, err := Result{Intent: SideEffect}.Resources(ctx)
+	if err != nil || len(res) != 1 || strings.Contains(string(res[0]), "reasonCode") || !strings.Contains(string(res[0]), `"code":"side-effect"`) {
+		t.Errorf("side effect without symptom: %s %v", res, err)
 	}
 	if _, err := Parse("đã uống", Options{}).Resources(Context{}); err == nil {
 		t.Error("empty context: no error")

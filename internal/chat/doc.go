@@ -9,11 +9,20 @@
 // day offset (today, yesterday), a medicine fuzzy-matched against the
 // patient's own medicines, and a symptom. Result.Resources maps the intent
 // to the FHIR resources to record (MedicationAdministration, Communication,
-// Flag, a refill Task) and Reply gives a kind answer in Vietnamese and
-// English. Rules, not a model: every decision can be read in intent.go.
+// a refill Task) and Reply gives a kind answer in Vietnamese and English;
+// the care team's Flag and Task for side effects and repeated missed
+// doses are raised from those records by internal/clinical/alert. Rules,
+// not a model: every decision can be read in intent.go.
 //
-// The package is pure (no I/O, no package state). It imports internal/vn
-// for folding and must not import the store, REST or any backend. An LLM
-// back end, if ever added, goes behind an interface here and never
-// receives identifiers.
+// Classifier adds an optional language model (IntentModel; OpenAI is an
+// OpenAI-compatible chat-completions client) as a second opinion, merged
+// with the rules as its doc says; with no model, or a model that fails,
+// the rules decide. A model only sees Scrub's output: phone, CCCD, BHYT
+// and other long numbers, e-mail addresses, dates and birth years, known
+// identifiers and the patient's names become placeholders. Evaluate
+// scores rules, model and merge on a labelled set (`sen chat eval`).
+//
+// Parse and Scrub are pure; only OpenAI does I/O (HTTP to the configured
+// endpoint). The package holds no package state, imports internal/vn for
+// folding and must not import the store, REST or any backend.
 package chat

@@ -49,6 +49,11 @@ type Options struct {
 	// a message naming one (with or without diacritics, one typo allowed)
 	// sets Result.Medicine.
 	Medicines []string
+	// Names (the patient's, a caregiver's) and Identifiers (any known
+	// identifier values) are removed from the text an IntentModel sees
+	// (Scrub); the rules do not use them.
+	Names       []string
+	Identifiers []string
 }
 
 // has reports whether the padded text contains any phrase as whole words.

@@ -3,10 +3,44 @@ package chat
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
 // What a parsed message becomes in the record, and what Sen answers.
+
+// FHIR vocabulary of recorded check-ins.
+const (
+	// SystemCheckIn codes what a patient's message was about (its Intent)
+	// on the Communication recorded for it: side-effect, ran-out,
+	// question. The care-team alerts (internal/clinical/alert) find
+	// side-effect reports by Communication.category with this system.
+	SystemCheckIn = "https://sen-emr.github.io/fhir/CodeSystem/check-in"
+	// SystemSymptom codes the canonical symptom of a side-effect report
+	// (Communication.reasonCode): the English name in lower case with
+	// hyphens, e.g. dry-cough; the text is the Vietnamese name and the
+	// display the English one.
+	SystemSymptom = "https://sen-emr.github.io/fhir/CodeSystem/reported-symptom"
+)
+
+// SymptomCode is the SystemSymptom code of an English symptom name
+// ("Dry cough" → "dry-cough"); "" for "".
+func SymptomCode(en string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(en) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	return b.String()
+}
 
 // Context is what the caller knows about the conversation: whose message
 // it is and when it arrived. The medication fields name the medicine the
@@ -61,11 +95,14 @@ func (r Result) When(c Context) time.Time {
 // Resources returns the FHIR resources (JSON, without ids) to record for
 // the message: a completed MedicationAdministration (taken), a not-done
 // one (missed), a refill Task and a Communication (ran out), a
-// Communication and a Flag for the care team (side effect), a
+// Communication to the care team (side effect: the symptom as reasonCode,
+// the medicine as topic, the reminder's request in about), a
 // Communication (question). Help, stop and unknown record nothing here
 // (stop changes the patient's reminder consent, which the caller owns).
 // Taken and missed need a medication: without one they record nothing
-// rather than guess.
+// rather than guess. The care team's Flag and Task for a side effect or
+// for repeated missed doses are raised from these records by
+// internal/clinical/alert, not here.
 func (r Result) Resources(c Context) ([][]byte, error) {
 	if c.Patient == "" || c.Received.IsZero() {
 		return nil, fmt.Errorf("chat: context needs the patient and the time received")
@@ -80,7 +117,7 @@ func (r Result) Resources(c Context) ([][]byte, error) {
 	comm := func(category, text string) map[string]any {
 		m := map[string]any{
 			"resourceType": "Communication", "status": "completed",
-			"category": []any{map[string]any{"text": category}},
+			"category": []any{map[string]any{"text": category, "coding": []any{map[string]any{"system": SystemCheckIn, "code": string(r.Intent)}}}},
 			"subject":  subject, "sender": subject, "sent": c.Received.Format(time.RFC3339),
 			"payload": []any{map[string]any{"contentString": c.Text}},
 		}
@@ -126,14 +163,20 @@ func (r Result) Resources(c Context) ([][]byte, error) {
 		}
 		out = append(out, task, comm("Hết thuốc / Ran out of medicine", ""))
 	case SideEffect:
-		flag := map[string]any{
-			"resourceType": "Flag", "status": "active",
-			"category": []any{map[string]any{"coding": []any{map[string]any{
-				"system": "http://terminology.hl7.org/CodeSystem/flag-category", "code": "clinical", "display": "Clinical"}}}},
-			"code":    map[string]any{"text": "Báo tác dụng không mong muốn: " + r.Symptom + " / Reported side effect: " + r.SymptomEN},
-			"subject": subject, "period": map[string]any{"start": c.Received.Format(time.RFC3339)},
+		m := comm("Tác dụng không mong muốn / Side effect", "")
+		if code := SymptomCode(r.SymptomEN); code != "" {
+			m["reasonCode"] = []any{map[string]any{
+				"coding": []any{map[string]any{"system": SystemSymptom, "code": code, "display": r.SymptomEN}},
+				"text":   orText(r.Symptom, r.SymptomEN),
+			}}
 		}
-		out = append(out, comm("Tác dụng không mong muốn / Side effect", ""), flag)
+		if hasMed {
+			m["topic"] = med
+		}
+		if c.Request != "" {
+			m["about"] = []any{map[string]any{"reference": c.Request}}
+		}
+		out = append(out, m)
 	case Question:
 		out = append(out, comm("Câu hỏi cho nhóm chăm sóc / Question for the care team", ""))
 	}

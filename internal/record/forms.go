@@ -85,3 +85,34 @@ func (r *Renderer) Render(f Form, d FormData) ([]byte, error) {
 	}
 	return b.Bytes(), nil
 }
+
+// FormFor gathers what a form of one encounter shows from the patient's
+// record: the episode (diagnoses, medicines, results, documents), the
+// signer (the encounter's first participant, by display name) and the
+// national prescription code (a MedicationRequest.groupIdentifier of the
+// episode in the xxxxxyyyyyyy-z format). It fails when the record has no
+// such encounter.
+func FormFor(pr *PatientRecord, encounterID, facility string, date time.Time) (FormData, error) {
+	h := Export(pr, "", date.Format(time.DateOnly))
+	d := FormData{Facility: facility, Patient: h.HanhChinh, Date: date}
+	found := false
+	for _, e := range h.Dot {
+		if e.MaDot == encounterID {
+			d.Episode, found = e, true
+		}
+	}
+	if !found {
+		return FormData{}, fmt.Errorf("record form: no encounter %s in the patient's record / không có đợt khám %s", encounterID, encounterID)
+	}
+	for _, e := range pr.Resources["Encounter"] {
+		if str(e, "id") == encounterID {
+			d.Signer = str(e, "participant.individual.display")
+		}
+	}
+	for _, m := range pr.Resources["MedicationRequest"] {
+		if belongs(m, encounterID) && ValidPrescriptionCode(str(m, "groupIdentifier.value")) {
+			d.PrescriptionCode = str(m, "groupIdentifier.value")
+		}
+	}
+	return d, nil
+}

@@ -6,27 +6,36 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
-
-	"github.com/sen-emr/sen/internal/vn"
 )
 
 // Message is what a channel delivers.
 type Message struct {
-	To       string // phone number, Zalo user id or push subscription endpoint
+	// To is the patient's mobile number as recorded (SMS and Zalo
+	// normalise it); Web Push looks up the subscriptions of
+	// Reminder.Patient instead.
+	To       string
 	Reminder Reminder
 	VI, EN   string
 	English  bool // the patient prefers English
+	// Prefer is the patient's preferred channel ("push", "zalo", "sms";
+	// "" for none), which a Router tries first.
+	Prefer string
+	// LastTry is set on the last attempt the queue will make: a Router
+	// then falls back to the next channel even after a temporary error.
+	LastTry bool
 }
 
 // Channel delivers a message and returns the gateway's receipt id.
-// Implementations must be safe for concurrent use.
+// An error for which Permanent is true is not worth retrying on this
+// channel. Implementations must be safe for concurrent use.
 type Channel interface {
 	Name() string
 	Send(ctx context.Context, m Message) (receipt string, err error)
 }
 
 // Transport posts a request to a gateway endpoint and returns its
-// receipt. Production wires an HTTP client; tests use Fake.
+// receipt. HTTP is the production transport; tests use Fake or HTTP
+// against a local fake gateway.
 type Transport interface {
 	Post(ctx context.Context, endpoint string, body []byte) (receipt string, err error)
 }
@@ -38,9 +47,11 @@ func text(m Message) string {
 	return m.VI
 }
 
-// SMS sends through an SMS gateway. Vietnamese SMS is sent without
-// diacritics (folded), which keeps one message within 160 GSM characters
-// and readable on every phone.
+// SMS sends through an HTTP SMS gateway: a JSON body {"from": brandname,
+// "to": "84…", "text": …, "ref": reminder id}. The text is folded to
+// ASCII (smsText), which keeps one message within 160 GSM characters and
+// readable on every phone. A number that is not a Vietnamese mobile is
+// refused before anything is sent (ErrNoAddress).
 type SMS struct {
 	Transport Transport
 	Endpoint  string
@@ -50,23 +61,26 @@ type SMS struct {
 func (SMS) Name() string { return "sms" }
 
 func (s SMS) Send(ctx context.Context, m Message) (string, error) {
-	body, err := json.Marshal(map[string]string{"from": s.Sender, "to": m.To, "text": foldKeepCase(text(m))})
+	to, err := NormalizePhone(m.To)
+	if err != nil {
+		return "", fmt.Errorf("sms: %w", err)
+	}
+	body, err := json.Marshal(map[string]string{"from": s.Sender, "to": to, "text": smsText(text(m)), "ref": m.Reminder.ID})
 	if err != nil {
 		return "", fmt.Errorf("sms: %w", err)
 	}
 	r, err := s.Transport.Post(ctx, s.Endpoint, body)
 	if err != nil {
-		return "", fmt.Errorf("sms to %s: %w", m.To, err)
+		return "", fmt.Errorf("sms: %w", err)
 	}
 	return r, nil
 }
 
-// foldKeepCase removes Vietnamese diacritics. vn.Fold also lower-cases,
-// which is acceptable for SMS.
-func foldKeepCase(s string) string { return vn.Fold(s) }
-
-// Zalo sends a Zalo Notification Service template message: the template
-// id and its named parameters (ZNS only delivers approved templates).
+// Zalo sends a Zalo Notification Service template message (ZNS only
+// delivers templates the OA had approved): POST {"phone": "84…",
+// "template_id", "template_data": {"medicine", "time", "kind"},
+// "tracking_id": reminder id} with the OA's access_token header
+// (NewZalo). The template must declare those three parameters.
 type Zalo struct {
 	Transport  Transport
 	Endpoint   string
@@ -76,8 +90,12 @@ type Zalo struct {
 func (Zalo) Name() string { return "zalo" }
 
 func (z Zalo) Send(ctx context.Context, m Message) (string, error) {
+	phone, err := NormalizePhone(m.To)
+	if err != nil {
+		return "", fmt.Errorf("zalo: %w", err)
+	}
 	body, err := json.Marshal(map[string]any{
-		"phone": m.To, "template_id": z.TemplateID, "tracking_id": m.Reminder.ID,
+		"phone": phone, "template_id": z.TemplateID, "tracking_id": m.Reminder.ID,
 		"template_data": map[string]string{
 			"medicine": m.Reminder.Medication, "time": m.Reminder.Due.Format("15:04 02/01/2006"), "kind": string(m.Reminder.Kind),
 		},
@@ -87,27 +105,7 @@ func (z Zalo) Send(ctx context.Context, m Message) (string, error) {
 	}
 	r, err := z.Transport.Post(ctx, z.Endpoint, body)
 	if err != nil {
-		return "", fmt.Errorf("zalo to %s: %w", m.To, err)
-	}
-	return r, nil
-}
-
-// WebPush sends a push notification to a browser subscription (the VAPID
-// signing and encryption belong to the Transport).
-type WebPush struct {
-	Transport Transport
-}
-
-func (WebPush) Name() string { return "webpush" }
-
-func (w WebPush) Send(ctx context.Context, m Message) (string, error) {
-	body, err := json.Marshal(map[string]string{"title": "Sen", "body": text(m), "tag": m.Reminder.ID})
-	if err != nil {
-		return "", fmt.Errorf("webpush: %w", err)
-	}
-	r, err := w.Transport.Post(ctx, m.To, body)
-	if err != nil {
-		return "", fmt.Errorf("webpush: %w", err)
+		return "", fmt.Errorf("zalo: %w", err)
 	}
 	return r, nil
 }
@@ -158,7 +156,7 @@ func (f *Fake) Posts() []FakePost {
 var (
 	_ Channel   = SMS{}
 	_ Channel   = Zalo{}
-	_ Channel   = WebPush{}
+	_ Channel   = (*WebPush)(nil)
 	_ Channel   = Log{}
 	_ Transport = (*Fake)(nil)
 )

@@ -14,7 +14,8 @@ type Dispatcher struct {
 	Channel Channel
 	Now     func() time.Time
 	// MaxAttempts before a reminder fails (default 4); Backoff is the
-	// first retry delay, doubled each time (default 1 min).
+	// first retry delay, doubled each time (default 1 min). A permanent
+	// error (Permanent) fails it at once.
 	MaxAttempts int
 	Backoff     time.Duration
 	// Address returns the patient's address on the channel and whether
@@ -57,7 +58,7 @@ func (d Dispatcher) Dispatch(ctx context.Context, rs []Reminder) []Reminder {
 			continue
 		}
 		r.LastError = err.Error()
-		if r.Attempts >= maxA {
+		if r.Attempts >= maxA || Permanent(err) {
 			r.State = Failed
 			continue
 		}

@@ -48,6 +48,9 @@ type Scheduler struct {
 	// Receipt, when set, stores a sent reminder's Communication (it must
 	// be idempotent on the Communication's identifier).
 	Receipt func(ctx context.Context, communication []byte) error
+	// Push, when set, makes patients enrolled without a mobile number
+	// but with a push subscription reachable (they are planned too).
+	Push    Subscriptions
 	Now     func() time.Time
 	Metrics *Metrics
 	Log     *slog.Logger
@@ -59,6 +62,7 @@ type payload struct {
 	Drug     string   `json:"drug"` // the medication key administrations are matched on
 	To       string   `json:"to"`
 	English  bool     `json:"english,omitempty"`
+	Prefer   string   `json:"prefer,omitempty"` // preferred channel
 }
 
 // Register adds the scheduler's handlers to r and plans every period.
@@ -89,7 +93,7 @@ func (s *Scheduler) loc() *time.Location { return s.Policy.withDefaults().Loc }
 
 // PlanStats count what PlanAll did.
 type PlanStats struct {
-	Enrolled int // patients enrolled with a phone
+	Enrolled int // patients enrolled with a phone or a push subscription
 	Queued   int // reminders newly queued (already queued ones are not counted)
 	Skipped  int // prescriptions or dispenses that could not be planned (logged)
 }
@@ -99,12 +103,13 @@ type PlanStats struct {
 func (s *Scheduler) PlanAll(ctx context.Context) (PlanStats, error) {
 	var st PlanStats
 	err := s.Source.EachPatient(ctx, func(p []byte) error {
-		id, to, english, ok := Enrollment(p)
-		if !ok {
+		e, ok := ReadEnrolment(p)
+		if !ok || !e.Enrolled || e.Phone == "" && !s.subscribed(ctx, e.ID) {
 			return nil
 		}
+		id := e.ID
 		st.Enrolled++
-		q, skipped, err := s.PlanPatient(ctx, id, to, english)
+		q, skipped, err := s.planPatient(ctx, e)
 		st.Queued += q
 		st.Skipped += skipped
 		if err != nil {
@@ -127,6 +132,20 @@ func (s *Scheduler) PlanAll(ctx context.Context) (PlanStats, error) {
 // RefillLead days plus the horizon). It returns the reminders newly
 // queued and the resources skipped.
 func (s *Scheduler) PlanPatient(ctx context.Context, id, to string, english bool) (queued, skipped int, err error) {
+	return s.planPatient(ctx, Enrolment{ID: id, Enrolled: true, Phone: to, English: english})
+}
+
+// subscribed reports whether the patient has a push subscription.
+func (s *Scheduler) subscribed(ctx context.Context, patient string) bool {
+	if s.Push == nil {
+		return false
+	}
+	subs, err := s.Push.List(ctx, patient)
+	return err == nil && len(subs) > 0
+}
+
+func (s *Scheduler) planPatient(ctx context.Context, e Enrolment) (queued, skipped int, err error) {
+	id, to, english := e.ID, e.Phone, e.English
 	recs, err := s.Source.Medications(ctx, id)
 	if err != nil {
 		return 0, 0, err
@@ -169,13 +188,13 @@ func (s *Scheduler) PlanPatient(ctx context.Context, id, to string, english bool
 			return queued, skipped, err
 		}
 		for _, r := range planned {
-			rs = append(rs, payload{Reminder: r, Drug: drug, To: to, English: english})
+			rs = append(rs, payload{Reminder: r, Drug: drug, To: to, English: english, Prefer: e.Channel})
 		}
 	}
 	refills, n := s.refills(patient, recs.Dispenses, now, horizon)
 	skipped += n
 	for _, r := range refills {
-		rs = append(rs, payload{Reminder: r, To: to, English: english})
+		rs = append(rs, payload{Reminder: r, To: to, English: english, Prefer: e.Channel})
 	}
 	maxA := s.MaxAttempts
 	if maxA <= 0 {
@@ -268,8 +287,24 @@ func (s *Scheduler) Send(ctx context.Context, j job.Job) error {
 		return nil
 	}
 	vi, en := r.Text()
-	receipt, err := s.Channel.Send(ctx, Message{To: p.To, Reminder: r, VI: vi, EN: en, English: p.English})
+	m := Message{To: p.To, Reminder: r, VI: vi, EN: en, English: p.English, Prefer: p.Prefer, LastTry: j.Attempts >= j.MaxAttempts}
+	var receipt string
+	if rt, ok := s.Channel.(router); ok {
+		var d Delivery
+		d, err = rt.Route(ctx, m)
+		receipt = d.Receipt
+		if d.Channel != "" {
+			ch = d.Channel
+		}
+	} else {
+		receipt, err = s.Channel.Send(ctx, m)
+	}
 	if err != nil {
+		if Permanent(err) {
+			// A refusal, or no address on any channel: retrying cannot help.
+			s.Metrics.delivered(ch, "failed")
+			return job.Permanent(err)
+		}
 		outcome := "retry"
 		if j.Attempts >= j.MaxAttempts {
 			outcome = "failed"
@@ -290,6 +325,12 @@ func (s *Scheduler) Send(ctx context.Context, j job.Job) error {
 		}
 	}
 	return nil
+}
+
+// router is a Channel that also says which of its channels delivered
+// (Router), so that the receipt and the metrics name the real one.
+type router interface {
+	Route(ctx context.Context, m Message) (Delivery, error)
 }
 
 // alreadyDone reports whether the dose was taken (an administration of

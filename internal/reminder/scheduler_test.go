@@ -145,7 +145,7 @@ func TestSchedulerSurvivesRestartsWithoutDuplicates(t *testing.T) {
 	if len(posts) != 2 {
 		t.Fatalf("%d deliveries, want exactly 2 (the 07:00 dose once, the refill once): %v", len(posts), posts)
 	}
-	if !strings.Contains(posts[0].Body, "den gio uong amlodipin 5 mg luc 07:00") || !strings.Contains(posts[1].Body, "het vao ngay 04/06") {
+	if !strings.Contains(posts[0].Body, "den gio uong Amlodipin 5 mg luc 07:00") || !strings.Contains(posts[1].Body, "het vao ngay 04/06") {
 		t.Errorf("bodies: %v", posts)
 	}
 	if len(receipts) != 2 || !strings.Contains(receipts[0], `"resourceType":"Communication"`) {

@@ -8,8 +8,9 @@ import (
 // capabilities is the FHIR capabilities interaction: a CapabilityStatement
 // listing what this server actually does: every concrete R4 resource type
 // with the interactions in routes.go, the search parameters the query
-// parser accepts (special parameters are left out: Sen does not search
-// them), JSON only.
+// parser accepts and the special ones Sen evaluates (_text, _content,
+// _list, _filter, _contained: search_cap.go, documented with their cost;
+// near and _query are left out), JSON only.
 //
 // https://hl7.org/fhir/R4/http.html#capabilities
 func (s *server) capabilities(r *http.Request) (*result, error) {
@@ -25,9 +26,10 @@ type code struct {
 }
 
 type searchParamCap struct {
-	Name       string `json:"name"`
-	Definition string `json:"definition,omitempty"`
-	Type       string `json:"type"`
+	Name          string `json:"name"`
+	Definition    string `json:"definition,omitempty"`
+	Type          string `json:"type"`
+	Documentation string `json:"documentation,omitempty"`
 }
 
 type resourceCap struct {
@@ -58,18 +60,24 @@ func (s *server) capabilityStatement(base string) map[string]any {
 			ConditionalUpdate: true, ConditionalDelete: "single",
 			Operation: append(append([]operationCap(nil), ops[typ]...), ops["{type}"]...),
 		}
+		hasText := false
 		for _, sp := range s.cfg.Model.SearchParams(typ) {
-			if sp.Type == "special" {
+			if sp.Code == "_text" {
+				hasText = true
+			}
+			if sp.Type == "special" || sp.Code == "_text" || sp.Code == "_content" || sp.Code == "_query" {
 				continue
 			}
 			rc.SearchParam = append(rc.SearchParam, searchParamCap{Name: sp.Code, Definition: sp.URL, Type: sp.Type})
 		}
+		rc.SearchParam = append(rc.SearchParam, specialSearchParams(hasText)...)
 		resources = append(resources, rc)
 	}
 	restCap := map[string]any{
 		"mode":        "server",
 		"resource":    resources,
 		"interaction": []code{{"transaction"}, {"batch"}, {"search-system"}, {"history-system"}},
+		"searchParam": systemSearchParams(),
 	}
 	if len(ops[""]) > 0 {
 		restCap["operation"] = ops[""]

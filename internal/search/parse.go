@@ -106,7 +106,16 @@ func (p *queryParser) param(key, value string) error {
 	case "_contained":
 		return oneOf(key, value, &p.q.Contained, "true", "false", "both")
 	case "_containedType":
-		p.q.Warnings = append(p.q.Warnings, "_containedType is not supported and was ignored")
+		return oneOf(key, value, &p.q.ContainedType, "container", "contained")
+	case "_filter":
+		if value == "" {
+			return invalid(key, "empty expression")
+		}
+		f, err := parseFilter(p, p.q.Type, p.q.Types, value)
+		if err != nil {
+			return err
+		}
+		p.q.Clauses = append(p.q.Clauses, Clause{Param: "_filter", Type: TypeSpecial, Filter: f})
 		return nil
 	case "_elements":
 		for _, e := range strings.Split(value, ",") {
@@ -149,8 +158,21 @@ func (p *queryParser) clause(typ string, types []string, key, value string, dept
 	}
 	head, tail, chained := strings.Cut(key, ".")
 	name, mod, _ := strings.Cut(head, ":")
-	if name == "_list" {
+	switch name {
+	case "_list":
 		return p.list(key, mod, value)
+	case "_text", "_content":
+		if chained {
+			return Clause{}, false, invalid(key, "%s cannot be chained", name)
+		}
+		if mod != "" {
+			return Clause{}, false, invalid(key, "%s takes no modifier", name)
+		}
+		vs, err := textValues(key, value)
+		if err != nil {
+			return Clause{}, false, err
+		}
+		return Clause{Param: name, Type: TypeSpecial, Values: vs}, true, nil
 	}
 	sp, err := p.lookup(typ, types, name)
 	if err != nil {

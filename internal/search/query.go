@@ -19,6 +19,8 @@ type Query struct {
 	Summary     string   // true | count | data | text | false
 	Elements    []string // _elements
 	Contained   string   // _contained: false | true | both
+	// ContainedType is _containedType: container (the default) or contained.
+	ContainedType string
 	// Warnings are the problems the lenient parser ignored (unknown parameters);
 	// returned to the client in an OperationOutcome entry.
 	Warnings []string
@@ -39,6 +41,29 @@ type Clause struct {
 	Has        *Has
 	Values     []Value
 	Components []Clause // composite parameters: the component definitions, values in Values[i].Parts
+	// Filter is the parsed expression of a _filter clause (Param "_filter").
+	Filter *Filter
+}
+
+// Modifiers the _filter parser sets for comparisons the URL syntax has no
+// modifier for. They start with '=' so no URL key can produce them (the
+// URL parser rejects unknown modifiers).
+const (
+	ModEquals = "=eq" // string: the whole folded value equals the folded search value
+	ModEnds   = "=ew" // string: the folded value ends with the folded search value
+)
+
+// PrefixOverlaps is the date prefix of the _filter operator po: the stored
+// range and the searched range overlap. Only _filter sets it.
+const PrefixOverlaps = "po"
+
+// Filter is one node of a _filter expression (search_filter.html): a
+// comparison (Op "") mapped onto a Clause of the searched type, or a
+// logical node over its Children ("and", "or": two or more; "not": one).
+type Filter struct {
+	Op       string
+	Children []*Filter
+	Clause   *Clause
 }
 
 // Chained is the tail of a chained search.
@@ -89,6 +114,11 @@ type Value struct {
 
 	// composite: one parsed value per component.
 	Parts []Value
+
+	// _text and _content: the folded words that must all occur (each as
+	// the start of a word, in this order when Phrase is set).
+	Terms  []string
+	Phrase bool
 }
 
 // SortKey is one _sort key.

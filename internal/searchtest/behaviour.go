@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -44,6 +45,20 @@ func behaviours(t *testing.T, h http.Handler, c *corpus) {
 			{"bad _count", "/fhir/Patient?_count=-1", nil, 400, "_count"},
 			{"bad _sort strict", "/fhir/Patient?_sort=nonsense", []string{"Prefer", "handling=strict"}, 400, "nonsense"},
 			{"unknown type", "/fhir/Nonsense?x=1", nil, 404, ""},
+			{"_filter without value", "/fhir/Patient?_filter=" + url.QueryEscape("gender eq"), nil, 400, "_filter"},
+			{"_filter unknown operator", "/fhir/Patient?_filter=" + url.QueryEscape("gender is male"), nil, 400, "_filter"},
+			{"_filter unbalanced", "/fhir/Patient?_filter=" + url.QueryEscape("(gender eq male"), nil, 400, "_filter"},
+			{"_filter operator on type", "/fhir/Patient?_filter=" + url.QueryEscape(`name gt "a"`), nil, 400, "gt is not supported on name"},
+			{"_filter unknown parameter", "/fhir/Patient?_filter=" + url.QueryEscape("nonsense eq 1"), nil, 400, "nonsense"},
+			{"_filter composite sub-filter", "/fhir/Observation?_filter=" + url.QueryEscape("component-code-value-quantity[code eq 8480-6].value pr true"), nil, 400, "composite sub-filters"},
+			{"_filter bad date", "/fhir/Patient?_filter=" + url.QueryEscape("birthdate ge notadate"), nil, 400, "birthdate"},
+			{"_text no word", "/fhir/Patient?_text=" + url.QueryEscape(`"" ,`), nil, 400, "_text"},
+			{"_content modifier", "/fhir/Patient?_content:exact=x", nil, 400, "_content"},
+			{"_list functional", "/fhir/Condition?_list=$current-problems", nil, 400, "_list"},
+			{"_list bad id", "/fhir/Condition?_list=a/b", nil, 400, "_list"},
+			{"_contained value", "/fhir/Coverage?_contained=maybe", nil, 400, "_contained"},
+			{"_containedType contained", "/fhir/Coverage?_contained=true&_containedType=contained", nil, 400, "_containedType"},
+			{"_contained sort", "/fhir/Coverage?_contained=true&_sort=status", nil, 400, "_sort"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -54,6 +69,8 @@ func behaviours(t *testing.T, h http.Handler, c *corpus) {
 			})
 		}
 	})
+
+	t.Run("_list", func(t *testing.T) { listBehaviour(t, h, c) })
 
 	t.Run("_summary=count and _total", func(t *testing.T) {
 		want := len(c.byType["Observation"])

@@ -13,3 +13,11 @@ func BenchmarkSQLite(b *testing.B) {
 func BenchmarkPostgres(b *testing.B) {
 	searchtest.Bench(b, searchtest.SharedDir(b, "../.."), openPostgres)
 }
+
+func BenchmarkSpecialSQLite(b *testing.B) {
+	searchtest.BenchSpecial(b, searchtest.SharedDir(b, "../.."), openSQLite)
+}
+
+func BenchmarkSpecialPostgres(b *testing.B) {
+	searchtest.BenchSpecial(b, searchtest.SharedDir(b, "../.."), openPostgres)
+}

@@ -480,5 +480,5 @@ func queries(c *corpus) []query {
 			qs = append(qs, query{url: u + "&_sort=-date&_count=7", types: obs, want: want, order: func(a, b res) bool { return effective(a).After(effective(b)) }})
 		}
 	}
-	return qs
+	return append(qs, specialQueries(c)...)
 }

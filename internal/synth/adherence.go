@@ -94,4 +94,11 @@ type Truth struct {
 	StopDate time.Time
 	// Conditions are the ICD-10 codes of the patient's conditions.
 	Conditions []string
+	// MissedInARow maps the ATC code of each medicine with a prescription
+	// in force (not stopped) on the last day to how many of its most
+	// recent prescribed doses up to End were not taken, in a row (0: the
+	// last one was taken). Doses on days no prescription covers neither
+	// count nor break the run, as the record schedules none. It is the
+	// ground truth of the consecutive-missed-doses alert.
+	MissedInARow map[string]int
 }

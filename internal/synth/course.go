@@ -90,6 +90,9 @@ type drugLine struct {
 	supply     []span
 	scheduled  []uint8 // per day from course start
 	taken      []uint8
+	// missRun counts the prescribed doses not taken since the last one
+	// taken (ground truth of the consecutive-missed-doses alert).
+	missRun int
 }
 
 type span struct{ from, to time.Time } // [from, to)

@@ -389,6 +389,9 @@ func (c *course) simulateDays(r *rand.Rand, lines []int, from, to int, returned 
 				taken := covered && !stoppedAll && !selfStopped && !chance(r, skipProb(c.profile, h))
 				if taken {
 					l.taken[d]++
+					l.missRun = 0
+				} else if c.prescribed(li, date) {
+					l.missRun++
 				}
 				if !c.app || d < windowStart {
 					continue
@@ -412,6 +415,18 @@ func (c *course) simulateDays(r *rand.Rand, lines []int, from, to int, returned 
 			}
 		}
 	}
+}
+
+// prescribed reports whether a prescription of the line covers the date
+// (the doses a MedicationRequest in the record schedules).
+func (c *course) prescribed(li int, date time.Time) bool {
+	for k := len(c.rxs) - 1; k >= 0; k-- {
+		rx := &c.rxs[k]
+		if rx.line == li && !date.Before(rx.start) && date.Before(days(rx.start, rx.days)) {
+			return true
+		}
+	}
+	return false
 }
 
 // adherence returns the share of scheduled doses of the line taken on days
@@ -614,6 +629,21 @@ func (c *course) truth() Truth {
 	for _, cd := range c.p.conds {
 		code, _ := cd.code()
 		t.Conditions = append(t.Conditions, code)
+	}
+	last := atClock(c.end, 0, 0)
+	for li, l := range c.lines {
+		for k := range c.rxs {
+			rx := &c.rxs[k]
+			if rx.line != li || rx.stopped != "" || last.Before(rx.start) || !last.Before(days(rx.start, rx.days)) {
+				continue
+			}
+			if t.MissedInARow == nil {
+				t.MissedInARow = map[string]int{}
+			}
+			atc := drugs[l.drug].atc
+			t.MissedInARow[atc] = max(t.MissedInARow[atc], l.missRun)
+			break
+		}
 	}
 	return t
 }

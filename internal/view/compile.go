@@ -40,6 +40,8 @@ type View struct {
 	vars     map[string]fhirpath.Collection
 	rowIndex bool // some expression reads %rowIndex
 	model    fhirpath.Model
+	// keep is the set of top-level elements EvalJSON decodes (nil: all).
+	keep *projection
 }
 
 // iteration is how a select chooses its foci.
@@ -154,6 +156,7 @@ func compile(def *definition) (*View, error) {
 	}
 	v.root = root
 	v.columns = c.columns
+	v.keep = newProjection(v.resource, c.sources)
 	return v, nil
 }
 
@@ -163,6 +166,7 @@ type compiler struct {
 	view    *View
 	columns []Column
 	pos     map[string]int
+	sources []string // every expression, for the projection
 }
 
 func (c *compiler) parse(src string) (*fhirpath.Expression, error) {
@@ -173,6 +177,7 @@ func (c *compiler) parse(src string) (*fhirpath.Expression, error) {
 	if err := c.checkVars(src); err != nil {
 		return nil, err
 	}
+	c.sources = append(c.sources, src)
 	return e, nil
 }
 

@@ -20,9 +20,12 @@ var ErrEval = errors.New("view evaluation error")
 // exhausting the stack.
 const maxRepeatDepth = 1000
 
-// EvalJSON decodes one resource and streams its rows; see Eval.
+// EvalJSON decodes one resource and streams its rows; see Eval. It
+// decodes only the elements the view's expressions can reach (the rows are
+// the same as Eval's over the fully decoded resource), and a body that is
+// not well-formed JSON is an error even where the view would not look.
 func (v *View) EvalJSON(body []byte, emit func(row []any) error) error {
-	res, err := fhirpath.DecodeJSON(body)
+	res, err := v.decode(body)
 	if err != nil {
 		return fmt.Errorf("view: %w", err)
 	}
@@ -37,6 +40,30 @@ func (v *View) EvalJSON(body []byte, emit func(row []any) error) error {
 // those. The row slice is reused between calls of emit: copy it to keep
 // it. An error returned by emit stops evaluation and is returned as is.
 func (v *View) Eval(resource fhirpath.Value, emit func(row []any) error) error {
+	return v.newRun(emit).resource(resource)
+}
+
+// newRun returns the evaluation state for a series of resources whose rows
+// all go to emit (the row slice is shared by all of them). A run is not
+// safe for concurrent use; Run gives each worker its own.
+func (v *View) newRun(emit func(row []any) error) *run {
+	r := &run{view: v, row: make([]any, len(v.columns)), emit: emit}
+	r.emitFn = r.emitRow
+	r.opts = fhirpath.Options{Model: v.model, Vars: v.vars}
+	if v.rowIndex {
+		// %rowIndex changes while the view is walked, so this run gets its
+		// own copy of the variables.
+		r.opts.Vars = make(map[string]fhirpath.Collection, len(v.vars)+1)
+		for k, c := range v.vars {
+			r.opts.Vars[k] = c
+		}
+	}
+	return r
+}
+
+// resource evaluates the view over one resource; see Eval.
+func (r *run) resource(resource fhirpath.Value) error {
+	v := r.view
 	if resource == nil {
 		return fmt.Errorf("view: nil resource: %w", ErrEval)
 	}
@@ -47,16 +74,7 @@ func (v *View) Eval(resource fhirpath.Value, emit func(row []any) error) error {
 	if rt, _ := m["resourceType"].(string); rt != v.resource {
 		return nil
 	}
-	r := run{view: v, row: make([]any, len(v.columns)), emit: emit}
-	r.opts = fhirpath.Options{Model: v.model, Resource: resource, Vars: v.vars}
-	if v.rowIndex {
-		// %rowIndex changes while the view is walked, so this evaluation
-		// gets its own copy of the variables.
-		r.opts.Vars = make(map[string]fhirpath.Collection, len(v.vars)+1)
-		for k, c := range v.vars {
-			r.opts.Vars[k] = c
-		}
-	}
+	r.opts.Resource = resource
 	for i, w := range v.where {
 		keep, err := r.where(w, resource)
 		if err != nil {
@@ -66,7 +84,7 @@ func (v *View) Eval(resource fhirpath.Value, emit func(row []any) error) error {
 			return nil
 		}
 	}
-	if err := r.process(v.root, resource, 0, r.emitRow); err != nil {
+	if err := r.process(v.root, resource, 0, r.emitFn); err != nil {
 		if errors.Is(err, errEmit) {
 			return errors.Unwrap(err)
 		}
@@ -91,12 +109,13 @@ func resourceKey(m map[string]any) string {
 	return rt + "/" + id
 }
 
-// run is the state of one Eval call.
+// run is the evaluation state of one Eval call, or of one Run worker.
 type run struct {
-	view *View
-	opts fhirpath.Options
-	row  []any
-	emit func([]any) error
+	view   *View
+	opts   fhirpath.Options
+	row    []any
+	emit   func([]any) error
+	emitFn func() error // r.emitRow, bound once
 }
 
 func (r *run) emitRow() error {
@@ -263,11 +282,14 @@ func (r *run) children(s *selectNode, f fhirpath.Value, idx, i int, k func() err
 	return k()
 }
 
-// goValue converts a FHIRPath item to the Go value of a row cell.
+// goValue converts a FHIRPath item to the Go value of a row cell. Values
+// that are already what the row holds are returned as the interface they
+// came in, so no cell is boxed twice.
 func goValue(v fhirpath.Value) any {
 	switch x := v.(type) {
 	case *fhirpath.Node:
-		switch d := x.Raw().(type) {
+		raw := x.Raw()
+		switch d := raw.(type) {
 		case json.Number:
 			switch x.TypeName() {
 			case "integer", "positiveInt", "unsignedInt", "integer64":
@@ -279,17 +301,14 @@ func goValue(v fhirpath.Value) any {
 					return i
 				}
 			}
-			return d
 		case string:
 			if x.TypeName() == "integer64" {
 				if i, err := strconv.ParseInt(d, 10, 64); err == nil {
 					return i
 				}
 			}
-			return d
-		default:
-			return d
 		}
+		return raw
 	case fhirpath.String:
 		return string(x)
 	case fhirpath.Integer:

@@ -22,6 +22,10 @@ type Request struct {
 	Patients     []string          // patient ids
 	Groups       []string          // group ids
 	Since        string            // instant, as given
+	// Workers is how many goroutines decode and evaluate resources (0:
+	// GOMAXPROCS, 1: the calling goroutine); rows keep the source's order.
+	// It is a server setting, not a $run parameter.
+	Workers int
 }
 
 // NewRequest returns a request with the defaults (CSV header on).

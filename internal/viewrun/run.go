@@ -191,7 +191,7 @@ func Execute(ctx context.Context, v *view.View, src view.Source, req *Request, o
 	if req.Limit > 0 {
 		w = &limitWriter{Writer: w, left: req.Limit}
 	}
-	err = view.Run(ctx, v, src, w)
+	err = view.RunWith(ctx, v, src, w, view.RunOptions{Workers: req.Workers})
 	if err != nil && !errors.Is(err, errLimit) {
 		return err
 	}

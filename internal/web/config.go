@@ -94,6 +94,9 @@ type Config struct {
 	// clinician app, to users whose Population is true. It must render
 	// ?lang=vi|en and ?format=csv; the apps add their sign-in and layout.
 	Population http.Handler
+	// Push, when set, lets the patient app subscribe a browser to
+	// reminders by Web Push (push.go).
+	Push PushSubscriptions
 }
 
 func (c *Config) check() error {

@@ -64,6 +64,7 @@ var routeTable = []route{
 	{"GET /app/patients/{id}/prescribe", (*Handler).prescribeForm},
 	{"POST /app/patients/{id}/prescribe", (*Handler).prescribePost},
 	{"GET /app/patients/{id}/record", (*Handler).recordForm},
+	{"GET /app/encounters/{id}/form", (*Handler).encounterForm}, // record_form.go
 	{"POST /app/patients/{id}/notes", (*Handler).recordNote},
 	{"POST /app/patients/{id}/vitals", (*Handler).recordVitals},
 	{"POST /app/patients/{id}/problems", (*Handler).recordProblem},
@@ -77,6 +78,8 @@ var routeTable = []route{
 	{"GET /me", (*Handler).meToday},
 	{"GET /me/{$}", (*Handler).meToday},
 	{"POST /me/doses", (*Handler).meConfirm},
+	{"POST /me/push", (*Handler).mePushSubscribe},
+	{"POST /me/push/delete", (*Handler).mePushUnsubscribe},
 	{"GET /me/missed", (*Handler).meMissed},
 	{"GET /me/medicines", (*Handler).meMedicines},
 	{"GET /me/results", (*Handler).meResults},

@@ -39,6 +39,7 @@ type meData struct {
 	Just      bool // a dose was just confirmed
 	Taken     int
 	Due       int
+	PushKey   string // VAPID public key when reminders by Web Push are offered
 }
 
 type accessRow struct {
@@ -162,6 +163,7 @@ func (h *Handler) meToday(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	d.Just = r.URL.Query().Get("ok") == "1"
+	d.PushKey = h.pushKey()
 	return h.render(w, r, "me_today", &page{Title: "me.today.title", App: "me", User: u, Data: d})
 }
 

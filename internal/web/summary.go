@@ -60,6 +60,7 @@ type allergyView struct {
 }
 
 type encounterView struct {
+	ID       string // for the record-form links (record_form.go)
 	When     time.Time
 	Type     string
 	Class    string
@@ -191,7 +192,7 @@ func (h *Handler) buildSummary(ctx context.Context, id string, loc *i18n.Localiz
 		if i == 8 {
 			break
 		}
-		ev := encounterView{When: parseTime(e.Period.Start, h.cfg.Location), Type: encounterLabel(loc, e.Type, e.Class),
+		ev := encounterView{ID: e.ID, When: parseTime(e.Period.Start, h.cfg.Location), Type: encounterLabel(loc, e.Type, e.Class),
 			Class: e.Class.Code, Provider: e.ServiceProvider.Display}
 		if len(e.Participant) > 0 {
 			ev.Who = e.Participant[0].Individual.Display

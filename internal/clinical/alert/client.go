@@ -8,7 +8,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
+	"github.com/sen-emr/sen/internal/chat"
 	"github.com/sen-emr/sen/internal/clinical/medication"
 	"github.com/sen-emr/sen/internal/clinical/risk"
 )
@@ -220,4 +222,19 @@ func (c Client) Medications(ctx context.Context, patientID string) (medication.R
 		*s.into = rs
 	}
 	return rec, nil
+}
+
+// SideEffectReports reads the patient's side-effect check-ins
+// (Communications with category chat.SystemCheckIn|side-effect) sent
+// since the given time.
+func (c Client) SideEffectReports(ctx context.Context, patientID string, since time.Time) ([][]byte, error) {
+	rs, err := c.all(ctx, "Communication", url.Values{
+		"subject":  {"Patient/" + patientID},
+		"category": {chat.SystemCheckIn + "|" + string(chat.SideEffect)},
+		"sent":     {"ge" + since.UTC().Format(time.RFC3339)},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("side-effect reports of Patient/%s: %w", patientID, err)
+	}
+	return rs, nil
 }

@@ -17,10 +17,16 @@ type Kind string
 const (
 	LowPDC   Kind = "pdc-low"   // a medicine covered on fewer than 80 % of days
 	HighRisk Kind = "risk-high" // the risk model scores the patient high
+	// MissedDoses: the patient reported N or more doses of a medicine
+	// missed in a row (one alert per medicine).
+	MissedDoses Kind = "doses-missed"
+	// SideEffect: the patient reported a side effect in a check-in (one
+	// alert per medicine).
+	SideEffect Kind = "side-effect"
 )
 
 // Kinds lists every kind, in the order alerts are raised.
-func Kinds() []Kind { return []Kind{LowPDC, HighRisk} }
+func Kinds() []Kind { return []Kind{LowPDC, HighRisk, MissedDoses, SideEffect} }
 
 // Title is the kind in Vietnamese and English.
 func (k Kind) Title() (vi, en string) {
@@ -29,19 +35,40 @@ func (k Kind) Title() (vi, en string) {
 		return "Tỷ lệ ngày có thuốc (PDC) dưới 80%", "Proportion of days covered (PDC) below 80%"
 	case HighRisk:
 		return "Nguy cơ cao không tuân thủ dùng thuốc", "High risk of medication non-adherence"
+	case MissedDoses:
+		return "Người bệnh bỏ nhiều liều liên tiếp", "Patient missed several doses in a row"
+	case SideEffect:
+		return "Người bệnh báo tác dụng không mong muốn", "Patient reported a side effect"
 	}
 	return string(k), string(k)
 }
+
+// PerMedicine reports whether alerts of the kind are kept per medicine
+// (one open alert per patient, kind and medicine) rather than per patient.
+func (k Kind) PerMedicine() bool { return k == MissedDoses || k == SideEffect }
+
+// Event reports whether the kind is raised by an event the patient
+// reported (a miss, a symptom) rather than by a state of the record. An
+// event alert stays open until the care team completes or cancels its
+// Task (then the Flag is made inactive), and a new one is raised only for
+// evidence no earlier alert of the same patient, kind and medicine linked.
+func (k Kind) Event() bool { return k == MissedDoses || k == SideEffect }
 
 // Reason is one piece of evidence in plain language.
 type Reason struct{ VI, EN string }
 
 // Alert is an alert that should be active for a patient.
 type Alert struct {
-	Kind    Kind
-	Reasons []Reason
+	Kind Kind
+	// Medication is the medicine of a per-medicine kind: its ATC code,
+	// else its text ("" when a side effect names no medicine);
+	// MedicationLabel is its name.
+	Medication, MedicationLabel string
+	Reasons                     []Reason
 	// Evidence are references to resources the reasons rest on (the last
-	// dispense of each under-covered medicine).
+	// dispense of each under-covered medicine, the not-done
+	// MedicationAdministrations of the missed doses, the Communications
+	// of the side-effect reports), most recent first for event kinds.
 	Evidence []string
 	// Assessment is the risk score behind a HighRisk alert.
 	Assessment *risk.Assessment
@@ -50,29 +77,85 @@ type Alert struct {
 // Threshold is the PQA adherence threshold.
 const Threshold = 0.8
 
+// Defaults of the event alerts.
+const (
+	DefaultMissedInARow = 3                   // reported missed doses of one medicine in a row
+	DefaultLookback     = 14 * 24 * time.Hour // how far back reports raise an alert
+)
+
 // Input is what Evaluate looks at.
 type Input struct {
 	Chart risk.Record
-	Now   time.Time
-	Loc   *time.Location // Asia/Ho_Chi_Minh (UTC+7) when nil
-	Model *risk.Model    // nil: no risk alert
+	// Reports are the side-effect check-ins of the patient
+	// (Communications with category chat.SystemCheckIn|side-effect);
+	// others are ignored.
+	Reports [][]byte
+	Now     time.Time
+	Loc     *time.Location // Asia/Ho_Chi_Minh (UTC+7) when nil
+	Model   *risk.Model    // nil: no risk alert
+	// MissedInARow is N of the MissedDoses alert (DefaultMissedInARow
+	// when 0; negative turns the alert off).
+	MissedInARow int
+	// Lookback bounds the doses and reports the event alerts look at
+	// (DefaultLookback when 0).
+	Lookback time.Duration
+	// Kinds limits the evaluation (nil: every kind).
+	Kinds []Kind
+}
+
+func (in Input) wants(k Kind) bool {
+	if in.Kinds == nil {
+		return true
+	}
+	for _, x := range in.Kinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
 }
 
 // Evaluate returns the alerts that should be active for the chart now:
 // LowPDC when any medicine eligible for PDC over the last 365 days is
-// below Threshold, HighRisk when the model's level is high. Patients with
-// no medicine prescribed or dispensed get none. Resources that cannot be
-// read are errors; resources the measures skip do not raise alerts.
+// below Threshold, HighRisk when the model's level is high, MissedDoses
+// for each medicine whose last MissedInARow or more doses reported
+// either way were reported missed, SideEffect for each medicine named by
+// a side-effect report within Lookback. Patients with no medicine
+// prescribed or dispensed get no PDC or risk alert. Resources that cannot
+// be read are errors; resources the measures skip do not raise alerts.
 func Evaluate(in Input) ([]Alert, error) {
 	if in.Now.IsZero() {
 		return nil, fmt.Errorf("alert: evaluate: now is required")
 	}
-	if len(in.Chart.Requests) == 0 && len(in.Chart.Dispenses) == 0 {
-		return nil, nil
-	}
 	loc := in.Loc
 	if loc == nil {
 		loc = time.FixedZone("ICT", 7*3600)
+	}
+	out, err := evaluateState(in, loc)
+	if err != nil {
+		return nil, err
+	}
+	if in.wants(MissedDoses) {
+		as, err := missedDoses(in, loc)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, as...)
+	}
+	if in.wants(SideEffect) {
+		as, err := sideEffects(in, loc)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, as...)
+	}
+	return out, nil
+}
+
+// evaluateState returns the LowPDC and HighRisk alerts.
+func evaluateState(in Input, loc *time.Location) ([]Alert, error) {
+	if len(in.Chart.Requests) == 0 && len(in.Chart.Dispenses) == 0 || !in.wants(LowPDC) && !in.wants(HighRisk) {
+		return nil, nil
 	}
 	local := in.Now.In(loc)
 	end := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
@@ -101,10 +184,10 @@ func Evaluate(in Input) ([]Alert, error) {
 			low.Evidence = append(low.Evidence, ref)
 		}
 	}
-	if len(low.Reasons) > 0 {
+	if len(low.Reasons) > 0 && in.wants(LowPDC) {
 		out = append(out, low)
 	}
-	if in.Model != nil {
+	if in.Model != nil && in.wants(HighRisk) {
 		x, err := risk.Extract(in.Chart, in.Now, loc)
 		if err != nil {
 			return nil, fmt.Errorf("alert: risk: %w", err)

@@ -28,10 +28,13 @@ var popEnd = time.Date(2025, 6, 30, 0, 0, 0, 0, ict)
 // measured is what Sen computes for one patient from their chart.
 type measured struct {
 	truth     synth.Truth
-	minPDC    float64 // lowest PDC of the PDC-eligible medicines, last 365 days; -1 when none eligible
-	doseShare float64 // taken/due from app confirmations, last 90 days; -1 when none due
-	lowPDC    bool    // a LowPDC alert at popEnd
-	highRisk  bool    // a HighRisk alert 90 days before popEnd
+	minPDC    float64         // lowest PDC of the PDC-eligible medicines, last 365 days; -1 when none eligible
+	doseShare float64         // taken/due from app confirmations, last 90 days; -1 when none due
+	confShare float64         // taken/(taken+reported missed), last 90 days; -1 when none confirmed
+	unconf    float64         // unconfirmed/due, last 90 days
+	lowPDC    bool            // a LowPDC alert at popEnd
+	highRisk  bool            // a HighRisk alert 90 days before popEnd
+	missed    map[string]bool // medicines with a MissedDoses alert at popEnd
 }
 
 // measurePopulation streams the population patient by patient (the
@@ -129,7 +132,7 @@ func measurePopulation(tb testing.TB, seed int64, n int, model *risk.Model) []me
 }
 
 func measure(rec risk.Record, truth synth.Truth, model *risk.Model) (measured, error) {
-	m := measured{truth: truth, minPDC: -1, doseShare: -1}
+	m := measured{truth: truth, minPDC: -1, doseShare: -1, confShare: -1}
 	now := popEnd.Add(24*time.Hour - time.Second)
 	end := time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)
 	meds := medication.Records{Requests: rec.Requests, Dispenses: rec.Dispenses, Administrations: rec.Administrations}
@@ -149,6 +152,10 @@ func measure(rec risk.Record, truth synth.Truth, model *risk.Model) (measured, e
 		}
 		if doses.Doses.Due > 0 {
 			m.doseShare = doses.Doses.TakenShare
+			m.unconf = doses.Doses.UnconfirmedShare
+		}
+		if doses.Doses.Confirmed() > 0 {
+			m.confShare = doses.Doses.ConfirmedShare
 		}
 	}
 	alerts, err := alert.Evaluate(alert.Input{Chart: rec, Now: now, Loc: ict})
@@ -157,6 +164,12 @@ func measure(rec risk.Record, truth synth.Truth, model *risk.Model) (measured, e
 	}
 	for _, a := range alerts {
 		m.lowPDC = m.lowPDC || a.Kind == alert.LowPDC
+		if a.Kind == alert.MissedDoses {
+			if m.missed == nil {
+				m.missed = map[string]bool{}
+			}
+			m.missed[a.Medication] = true
+		}
 	}
 	// The risk model predicts the next 90 days: score it 90 days before
 	// the end, when the truth's 90-day window is still to come.
@@ -198,7 +211,9 @@ func TestPopulationMeasuresRecoverProfiles(t *testing.T) {
 		app, doseHi, doseMid, doseLo   int
 		lowPDC, highRisk               int
 		sumPDC, sumDose, sumTruth      float64
-		nPDC, nDose                    int
+		sumConf, sumConfTruth, sumUnc  float64
+		nPDC, nDose, nConf             int
+		missedAlert                    int
 	}
 	rows := map[synth.Profile]*row{}
 	for _, p := range profiles {
@@ -208,7 +223,8 @@ func TestPopulationMeasuresRecoverProfiles(t *testing.T) {
 	// Outcome of the risk model: fewer than 80 % of doses taken in the
 	// last 90 days (the truth), as in docs/models/adherence-risk.md.
 	var tp, fp, fn, tn int
-	var xs, ys []float64 // measured dose share and true taken fraction, app users
+	var xs, ys []float64   // measured dose share and true taken fraction, app users
+	var cxs, cys []float64 // confirmed-taken share and true taken fraction
 	for _, m := range ms {
 		r := rows[m.truth.Profile]
 		if r == nil {
@@ -245,7 +261,18 @@ func TestPopulationMeasuresRecoverProfiles(t *testing.T) {
 				r.nDose++
 				xs = append(xs, m.doseShare)
 				ys = append(ys, m.truth.TakenFraction)
+				r.sumUnc += m.unconf
 			}
+		}
+		if m.confShare >= 0 && m.truth.DosesScheduled > 0 {
+			r.sumConf += m.confShare
+			r.sumConfTruth += m.truth.TakenFraction
+			r.nConf++
+			cxs = append(cxs, m.confShare)
+			cys = append(cys, m.truth.TakenFraction)
+		}
+		if len(m.missed) > 0 {
+			r.missedAlert++
 		}
 		if m.lowPDC {
 			r.lowPDC++
@@ -271,7 +298,7 @@ func TestPopulationMeasuresRecoverProfiles(t *testing.T) {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "\nprofile (truth)        n   | PDC≥80%% 50–80%% <50%% n/a | mean PDC | app  doses≥90%% 80–90%% <80%% | doses: measured truth | LowPDC alert  HighRisk alert\n")
+	fmt.Fprintf(&b, "\nprofile (truth)        n   | PDC≥80%% 50–80%% <50%% n/a | mean PDC | app  doses≥90%% 80–90%% <80%% | doses: measured truth | confirmed unconf. | LowPDC alert  HighRisk alert  Missed alert\n")
 	pct := func(a, n int) string {
 		if n == 0 {
 			return "    –"
@@ -280,23 +307,39 @@ func TestPopulationMeasuresRecoverProfiles(t *testing.T) {
 	}
 	for _, p := range profiles {
 		r := rows[p]
-		meanPDC, dose, truth := math.NaN(), math.NaN(), math.NaN()
+		meanPDC, dose, truth, conf, unc := math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()
 		if r.nPDC > 0 {
 			meanPDC = r.sumPDC / float64(r.nPDC)
 		}
 		if r.nDose > 0 {
-			dose, truth = r.sumDose/float64(r.nDose), r.sumTruth/float64(r.nDose)
+			dose, truth, unc = r.sumDose/float64(r.nDose), r.sumTruth/float64(r.nDose), r.sumUnc/float64(r.nDose)
 		}
-		fmt.Fprintf(&b, "%-20s %5d | %s %s %s %s |   %.3f  | %4d %s %s %s |        %.3f  %.3f | %s         %s\n",
+		if r.nConf > 0 {
+			conf = r.sumConf / float64(r.nConf)
+		}
+		fmt.Fprintf(&b, "%-20s %5d | %s %s %s %s |   %.3f  | %4d %s %s %s |        %.3f  %.3f |    %.3f   %.3f | %s         %s          %s\n",
 			p, r.n, pct(r.pdcHi, r.n), pct(r.pdcMid, r.n), pct(r.pdcLo, r.n), pct(r.pdcNA, r.n), meanPDC,
-			r.app, pct(r.doseHi, r.app), pct(r.doseMid, r.app), pct(r.doseLo, r.app), dose, truth,
-			pct(r.lowPDC, r.n), pct(r.highRisk, r.n))
+			r.app, pct(r.doseHi, r.app), pct(r.doseMid, r.app), pct(r.doseLo, r.app), dose, truth, conf, unc,
+			pct(r.lowPDC, r.n), pct(r.highRisk, r.n), pct(r.missedAlert, r.n))
 	}
 	fmt.Fprintf(&b, "HighRisk alert (90 days before the end) vs truth <80%% of doses taken in the last 90 days: TP %d FP %d FN %d TN %d; sensitivity %.2f, specificity %.2f, PPV %.2f\n",
 		tp, fp, fn, tn, ratio(tp, tp+fn), ratio(tn, tn+fp), ratio(tp, tp+fp))
 	corr := pearson(xs, ys)
-	fmt.Fprintf(&b, "dose share from app confirmations vs true taken fraction (%d app users): Pearson r = %.2f\n", len(xs), corr)
+	fmt.Fprintf(&b, "dose share from app confirmations vs true taken fraction (%d app users): Pearson r = %.2f; confirmed-taken share: r = %.2f\n",
+		len(xs), corr, pearson(cxs, cys))
+	_, app := missedAlertTable(&b, ms)
 	t.Log(b.String())
+
+	// The MissedDoses alert rests on the patient's own reports: nearly
+	// every alert must be true, and most app users truly missing their
+	// latest doses must be found (those who report few of their misses
+	// are not).
+	if p := ratio(app.tp, app.tp+app.fp); p < 0.9 {
+		t.Errorf("MissedDoses alert precision %.2f, want ≥ 0.90", p)
+	}
+	if r := ratio(app.tp, app.tp+app.fn); r < 0.6 {
+		t.Errorf("MissedDoses alert recall among app users %.2f, want ≥ 0.60", r)
+	}
 
 	if len(alertMismatch) > 0 {
 		t.Errorf("LowPDC alerts disagree with the measured PDC for: %v", alertMismatch)
@@ -342,6 +385,79 @@ func TestPopulationMeasuresRecoverProfiles(t *testing.T) {
 	if ratio(tp, tp+fp) <= ratio(tp+fn, tp+fp+fn+tn) {
 		t.Errorf("HighRisk alert PPV %.2f is no better than the base rate %.2f", ratio(tp, tp+fp), ratio(tp+fn, tp+fp+fn+tn))
 	}
+}
+
+type cell struct{ tp, fp, fn int }
+
+// missedAlertTable compares the MissedDoses alerts at popEnd, medicine by
+// medicine, with the generator's truth: the medicine's last
+// DefaultMissedInARow or more prescribed doses were not taken.
+func missedAlertTable(b *strings.Builder, ms []measured) (all, app cell) {
+	byRun := map[string][2]int{} // run band → alerted, truly positive
+	var fps []string
+	band := func(n int) string {
+		switch {
+		case n >= 14:
+			return "≥14"
+		case n >= 6:
+			return "6–13"
+		default:
+			return "3–5"
+		}
+	}
+	for _, m := range ms {
+		meds := map[string]bool{}
+		for atc := range m.truth.MissedInARow {
+			meds[atc] = true
+		}
+		for atc := range m.missed {
+			meds[atc] = true
+		}
+		for atc := range meds {
+			truth := m.truth.MissedInARow[atc] >= alert.DefaultMissedInARow
+			got := m.missed[atc]
+			cs := []*cell{&all}
+			if m.truth.AppEnrolled {
+				cs = append(cs, &app)
+			}
+			for _, c := range cs {
+				switch {
+				case truth && got:
+					c.tp++
+				case truth:
+					c.fn++
+				case got:
+					c.fp++
+				}
+			}
+			if got && !truth && len(fps) < 3 {
+				fps = append(fps, fmt.Sprintf("%s %s (true run %d)", m.truth.PatientID, atc, m.truth.MissedInARow[atc]))
+			}
+			if truth && m.truth.AppEnrolled {
+				k := band(m.truth.MissedInARow[atc])
+				v := byRun[k]
+				v[1]++
+				if got {
+					v[0]++
+				}
+				byRun[k] = v
+			}
+		}
+	}
+	for _, x := range []struct {
+		name string
+		c    cell
+	}{{"all patients", all}, {"app users", app}} {
+		fmt.Fprintf(b, "MissedDoses alert (N=%d) vs truth (last ≥%d prescribed doses not taken), per medicine, %s: TP %d FP %d FN %d; precision %.2f, recall %.2f\n",
+			alert.DefaultMissedInARow, alert.DefaultMissedInARow, x.name, x.c.tp, x.c.fp, x.c.fn, ratio(x.c.tp, x.c.tp+x.c.fp), ratio(x.c.tp, x.c.tp+x.c.fn))
+	}
+	for _, k := range []string{"3–5", "6–13", "≥14"} {
+		fmt.Fprintf(b, "  app users, true run %s doses: recall %.2f (%d/%d)\n", k, ratio(byRun[k][0], byRun[k][1]), byRun[k][0], byRun[k][1])
+	}
+	if len(fps) > 0 {
+		fmt.Fprintf(b, "  false positives (first 3): %s\n", strings.Join(fps, "; "))
+	}
+	return all, app
 }
 
 // pearson is the correlation coefficient of xs and ys.

@@ -55,11 +55,19 @@ func pDecimal(name string, v float64) Param {
 	return Param{Name: name, ValueDecimal: &n}
 }
 
+// timingParts renders dose counts: the confirmed-taken share with the
+// unconfirmed share beside it, and the older parts (missed, takenShare:
+// unconfirmed doses counted as missed) kept for existing readers.
 func timingParts(s TimingStats) []Param {
-	return []Param{
-		pInt("due", s.Due), pInt("taken", s.Taken), pInt("onTime", s.OnTime), pInt("missed", s.Missed),
-		pDecimal("takenShare", s.TakenShare), pDecimal("onTimeShare", s.OnTimeShare),
+	ps := []Param{
+		pInt("due", s.Due), pInt("taken", s.Taken), pInt("onTime", s.OnTime),
+		pInt("confirmedMissed", s.ConfirmedMissed), pInt("unconfirmed", s.Unconfirmed), pInt("missed", s.Missed),
 	}
+	if s.Confirmed() > 0 {
+		ps = append(ps, pDecimal("confirmedShare", s.ConfirmedShare))
+	}
+	return append(ps, pDecimal("unconfirmedShare", s.UnconfirmedShare),
+		pDecimal("takenShare", s.TakenShare), pDecimal("onTimeShare", s.OnTimeShare))
 }
 
 // Parameters renders the report as a FHIR Parameters resource.
@@ -127,8 +135,10 @@ func (r Report) Observations(subject string, issued time.Time) ([][]byte, error)
 			code, display, v = "pdc", "Proportion of days covered (PQA)", g.PDC.PDC
 		case g.CMA != nil:
 			code, display, v = r.Method, "Continuous multiple-interval measure of medication availability ("+r.Method+", AdhereR)", *g.CMA
-		case g.Doses != nil && g.Doses.Due > 0:
-			code, display, v = "dose-taken", "Share of scheduled doses taken", g.Doses.TakenShare
+		case g.Doses != nil && g.Doses.Confirmed() > 0:
+			// Over the doses confirmed either way; the unconfirmed share
+			// goes beside it as a component.
+			code, display, v = "dose-taken", "Share of confirmed doses taken", g.Doses.ConfirmedShare
 		default:
 			continue
 		}
@@ -153,6 +163,12 @@ func (r Report) Observations(subject string, issued time.Time) ([][]byte, error)
 			"method":          map[string]any{"text": "grouped by " + r.By},
 			"interpretation":  interpretation(code, v),
 			"referenceRange":  []any{map[string]any{"low": map[string]any{"value": 80, "unit": "%", "system": "http://unitsofmeasure.org", "code": "%"}, "text": "≥ 80 % (PQA threshold)"}},
+		}
+		if code == "dose-taken" {
+			obs["component"] = append(obs["component"].([]any), map[string]any{
+				"code":          map[string]any{"text": "unconfirmed doses (neither taken nor reported missed)"},
+				"valueQuantity": map[string]any{"value": json.Number(fmt.Sprintf("%.1f", math.Round(g.Doses.UnconfirmedShare*1000)/10)), "unit": "%", "system": "http://unitsofmeasure.org", "code": "%"},
+			})
 		}
 		if code != "pdc" {
 			delete(obs, "referenceRange")

@@ -294,7 +294,9 @@ func BuildReport(rec Records, o ReportOptions) (Report, error) {
 		if err != nil {
 			return Report{}, err
 		}
-		in, ok, err := a.Intake(o.Loc)
+		// Taken doses and doses reported missed: a report of a miss
+		// confirms the dose, so it is not counted as unconfirmed.
+		in, ok, err := a.Reported(o.Loc)
 		if err != nil {
 			rep.Warnings = append(rep.Warnings, err.Error())
 			continue

@@ -109,9 +109,30 @@ func TestBuildReportDoses(t *testing.T) {
 	}
 	// Daily 07:00 from Mar 25 to 31: taken 25 (on time), 26 (late, 3 h),
 	// 28 and 30 (on time); 27, 29 (not-done) and 31 missed.
-	want := TimingStats{Due: 7, Taken: 4, OnTime: 3, Missed: 3, TakenShare: 4.0 / 7, OnTimeShare: 3.0 / 7}
+	// The 29th was reported missed; the 27th and 31st are unconfirmed.
+	want := TimingStats{Due: 7, Taken: 4, OnTime: 3, Missed: 3, ConfirmedMissed: 1, Unconfirmed: 2,
+		TakenShare: 4.0 / 7, OnTimeShare: 3.0 / 7, ConfirmedShare: 4.0 / 5, UnconfirmedShare: 2.0 / 7}
 	if rep.Doses != want {
 		t.Errorf("doses = %+v, want %+v", rep.Doses, want)
+	}
+	b, err := json.Marshal(rep.Parameters())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, part := range []string{`{"name":"confirmedMissed","valueInteger":1}`, `{"name":"unconfirmed","valueInteger":2}`,
+		`{"name":"missed","valueInteger":3}`, `{"name":"confirmedShare","valueDecimal":0.8000}`, `{"name":"unconfirmedShare","valueDecimal":0.2857}`,
+		`{"name":"takenShare","valueDecimal":0.5714}`} {
+		if !strings.Contains(string(b), part) {
+			t.Errorf("doses Parameters lack %s:\n%s", part, b)
+		}
+	}
+	obs, err := rep.Observations("Patient/p1", time.Date(2025, 4, 10, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(obs) != 1 || !strings.Contains(string(obs[0]), `"code":"dose-taken"`) || !strings.Contains(string(obs[0]), `"valueQuantity":{"code":"%","system":"http://unitsofmeasure.org","unit":"%","value":80.0}`) ||
+		!strings.Contains(string(obs[0]), `"value":28.6`) {
+		t.Errorf("dose observation: %s", obs)
 	}
 	var amlo *GroupReport
 	for i := range rep.Groups {

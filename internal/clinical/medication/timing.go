@@ -10,10 +10,16 @@ import (
 // missed, from dose confirmations (MedicationAdministration resources or
 // the patient app's "taken" events).
 
-// Intake is one recorded administration: a medication taken at a time.
+// Intake is one recorded administration: a medication taken at a time,
+// or, with Missed, a dose the patient reported as not taken.
 type Intake struct {
 	Medication string
 	Time       time.Time
+	// Missed marks a report that the dose was not taken (a not-done
+	// MedicationAdministration): it confirms a miss, it is no intake.
+	Missed bool
+	// Ref is "MedicationAdministration/{id}" when the record has an id.
+	Ref string
 }
 
 // Administration is the part of a MedicationAdministration used here.
@@ -41,12 +47,28 @@ func ParseAdministration(data []byte) (Administration, error) {
 // stopped before start); the medication key is the ATC code, else the
 // first code, else the text, as for Dispense.Fill.
 func (a Administration) Intake(loc *time.Location) (in Intake, ok bool, err error) {
+	in, ok, err = a.Reported(loc)
+	if in.Missed {
+		return Intake{}, false, nil
+	}
+	return in, ok, err
+}
+
+// Reported returns what the administration says about a dose: taken
+// (completed, in-progress) or reported missed (not-done, Intake.Missed).
+// ok is false for records that say neither (entered-in-error, stopped,
+// on-hold, unknown). A not-done record needs a medication and a time like
+// any other, since it confirms a particular dose.
+func (a Administration) Reported(loc *time.Location) (in Intake, ok bool, err error) {
 	if loc == nil {
 		loc = defaultLocation()
 	}
+	missed := false
 	switch a.Status {
 	case "completed", "in-progress":
-	case "not-done", "entered-in-error", "stopped", "on-hold", "unknown":
+	case "not-done":
+		missed = true
+	case "entered-in-error", "stopped", "on-hold", "unknown":
 		return Intake{}, false, nil
 	default:
 		return Intake{}, false, fmt.Errorf("MedicationAdministration/%s: unknown status %q", a.ID, a.Status)
@@ -66,7 +88,11 @@ func (a Administration) Intake(loc *time.Location) (in Intake, ok bool, err erro
 	if err != nil {
 		return Intake{}, false, fmt.Errorf("MedicationAdministration/%s: %w", a.ID, err)
 	}
-	return Intake{Medication: med, Time: t}, true, nil
+	in = Intake{Medication: med, Time: t, Missed: missed}
+	if a.ID != "" {
+		in.Ref = "MedicationAdministration/" + a.ID
+	}
+	return in, true, nil
 }
 
 // Planned is a scheduled dose of a medication (from Schedule).
@@ -76,12 +102,19 @@ type Planned struct {
 }
 
 // Confirmation pairs a scheduled dose with the intake matched to it; Taken
-// is zero when none was.
+// is zero when none was. Missed is set when no intake was matched but the
+// patient reported the dose missed; a dose neither taken nor reported
+// missed is unconfirmed. Ref names the record matched (taken or missed).
 type Confirmation struct {
 	Medication string
 	Scheduled  time.Time
 	Taken      time.Time
+	Missed     bool
+	Ref        string
 }
+
+// Unconfirmed reports whether nothing was recorded about the dose.
+func (c Confirmation) Unconfirmed() bool { return c.Taken.IsZero() && !c.Missed }
 
 // DefaultTimingWindow is how far from the scheduled time a dose still
 // counts as taken on time.
@@ -90,8 +123,29 @@ const DefaultTimingWindow = 2 * time.Hour
 // Match pairs each planned dose with at most one intake of the same
 // medication taken within ±match of it (use a wide match, e.g. half the
 // dosing interval, to credit late doses), taking scheduled doses in time
-// order and each time the closest intake not yet used.
+// order and each time the closest intake not yet used. Reports of missed
+// doses (Intake.Missed) are then paired the same way with the doses left
+// without an intake, so a dose both taken and reported missed counts as
+// taken.
 func Match(planned []Planned, intakes []Intake, match time.Duration) []Confirmation {
+	var taken, missed []Intake
+	for _, in := range intakes {
+		if in.Missed {
+			missed = append(missed, in)
+		} else {
+			taken = append(taken, in)
+		}
+	}
+	out := matchPass(planned, taken, match, nil)
+	if len(missed) > 0 {
+		out = matchPass(planned, missed, match, out)
+	}
+	return out
+}
+
+// matchPass pairs the planned doses (sorted by time) with intakes; with a
+// previous pass, only the doses it left unmatched take part.
+func matchPass(planned []Planned, intakes []Intake, match time.Duration, prev []Confirmation) []Confirmation {
 	byMed := map[string][]Intake{}
 	for _, in := range intakes {
 		byMed[in.Medication] = append(byMed[in.Medication], in)
@@ -103,8 +157,15 @@ func Match(planned []Planned, intakes []Intake, match time.Duration) []Confirmat
 	ps := append([]Planned(nil), planned...)
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Time.Before(ps[j].Time) })
 	out := make([]Confirmation, len(ps))
+	if prev != nil {
+		out = prev
+	}
 	for i, p := range ps {
-		out[i] = Confirmation{Medication: p.Medication, Scheduled: p.Time}
+		if prev == nil {
+			out[i] = Confirmation{Medication: p.Medication, Scheduled: p.Time}
+		} else if !out[i].Taken.IsZero() {
+			continue
+		}
 		ins := byMed[p.Medication]
 		if used[p.Medication] == nil {
 			used[p.Medication] = make([]bool, len(ins))
@@ -121,7 +182,12 @@ func Match(planned []Planned, intakes []Intake, match time.Duration) []Confirmat
 		}
 		if best >= 0 {
 			used[p.Medication][best] = true
-			out[i].Taken = ins[best].Time
+			if ins[best].Missed {
+				out[i].Missed = true
+			} else {
+				out[i].Taken = ins[best].Time
+			}
+			out[i].Ref = ins[best].Ref
 		}
 	}
 	return out
@@ -134,14 +200,32 @@ func absDur(d time.Duration) time.Duration {
 	return d
 }
 
-// TimingStats counts doses that were due by now. Pending doses (not taken
-// and still inside their window) are left out.
+// TimingStats counts doses that were due by now. Pending doses (not taken,
+// not reported missed and still inside their window) are left out.
+//
+// Every due dose is taken, reported missed (ConfirmedMissed) or
+// unconfirmed: Due = Taken + ConfirmedMissed + Unconfirmed. Missed is
+// ConfirmedMissed + Unconfirmed — every dose not confirmed taken — and
+// TakenShare = Taken / Due counts an unconfirmed dose as missed: a lower
+// bound that is biased low for patients who take their medicine but do
+// not confirm every dose. ConfirmedShare = Taken / (Taken +
+// ConfirmedMissed) is the share over the doses the patient confirmed
+// either way, to be read beside UnconfirmedShare = Unconfirmed / Due.
 type TimingStats struct {
 	Medication              string // "" for all medicines
 	Due, Taken, OnTime      int
-	Missed                  int
+	Missed                  int     // not confirmed taken: ConfirmedMissed + Unconfirmed
+	ConfirmedMissed         int     // reported missed (not-done administrations)
+	Unconfirmed             int     // neither taken nor reported missed
 	TakenShare, OnTimeShare float64 // shares of Due; 0 when nothing is due
+	// ConfirmedShare is Taken / (Taken + ConfirmedMissed); 0 when no dose
+	// was confirmed (see Confirmed).
+	ConfirmedShare   float64
+	UnconfirmedShare float64 // Unconfirmed / Due; 0 when nothing is due
 }
+
+// Confirmed is the number of due doses confirmed taken or missed.
+func (t TimingStats) Confirmed() int { return t.Taken + t.ConfirmedMissed }
 
 // DoseTiming summarises confirmations up to now, overall and per
 // medicine (sorted by medicine). window is the on-time tolerance
@@ -152,7 +236,7 @@ func DoseTiming(confs []Confirmation, now time.Time, window time.Duration) (all 
 	}
 	m := map[string]*TimingStats{}
 	for _, c := range confs {
-		if c.Scheduled.After(now) || (c.Taken.IsZero() && c.Scheduled.Add(window).After(now)) {
+		if c.Scheduled.After(now) || (c.Unconfirmed() && c.Scheduled.Add(window).After(now)) {
 			continue
 		}
 		s := m[c.Medication]
@@ -165,6 +249,11 @@ func DoseTiming(confs []Confirmation, now time.Time, window time.Duration) (all 
 			switch {
 			case c.Taken.IsZero():
 				t.Missed++
+				if c.Missed {
+					t.ConfirmedMissed++
+				} else {
+					t.Unconfirmed++
+				}
 			case absDur(c.Taken.Sub(c.Scheduled)) <= window:
 				t.Taken++
 				t.OnTime++
@@ -181,6 +270,10 @@ func DoseTiming(confs []Confirmation, now time.Time, window time.Duration) (all 
 		if t.Due > 0 {
 			t.TakenShare = float64(t.Taken) / float64(t.Due)
 			t.OnTimeShare = float64(t.OnTime) / float64(t.Due)
+			t.UnconfirmedShare = float64(t.Unconfirmed) / float64(t.Due)
+		}
+		if c := t.Confirmed(); c > 0 {
+			t.ConfirmedShare = float64(t.Taken) / float64(c)
 		}
 	}
 	return all, per
@@ -241,7 +334,7 @@ func Strip(confs []Confirmation, now time.Time, n int, loc *time.Location, windo
 		if i < 0 || i >= n {
 			continue
 		}
-		if s.After(now) || (c.Taken.IsZero() && s.Add(window).After(now)) {
+		if s.After(now) || (c.Unconfirmed() && s.Add(window).After(now)) {
 			pending[i] = true
 			continue
 		}

@@ -19,10 +19,10 @@ func TestDoseTimingAndStrip(t *testing.T) {
 		planned = append(planned, Planned{Medication: "A10BA02", Time: d.Time})
 	}
 	intakes := []Intake{
-		{"A10BA02", at(1, 7, 40)}, {"A10BA02", at(1, 19, 5)}, // 1 Mar: both on time
-		{"A10BA02", at(2, 7, 30)}, {"A10BA02", at(2, 23, 0)}, // 2 Mar: evening 4 h late
-		{"A10BA02", at(3, 8, 0)},   // 3 Mar: evening missed
-		{"C10AA05", at(3, 21, 30)}, // another medicine: not matched
+		{Medication: "A10BA02", Time: at(1, 7, 40)}, {Medication: "A10BA02", Time: at(1, 19, 5)}, // 1 Mar: both on time
+		{Medication: "A10BA02", Time: at(2, 7, 30)}, {Medication: "A10BA02", Time: at(2, 23, 0)}, // 2 Mar: evening 4 h late
+		{Medication: "A10BA02", Time: at(3, 8, 0)},   // 3 Mar: evening missed
+		{Medication: "C10AA05", Time: at(3, 21, 30)}, // another medicine: not matched
 		// 4 Mar: morning missed; evening (19:00) still pending at now
 	}
 	confs := Match(planned, intakes, 6*time.Hour)
@@ -31,7 +31,8 @@ func TestDoseTimingAndStrip(t *testing.T) {
 	}
 	now := at(4, 20, 0)
 	all, per := DoseTiming(confs, now, 0)
-	want := TimingStats{Due: 7, Taken: 5, OnTime: 4, Missed: 2, TakenShare: 5.0 / 7, OnTimeShare: 4.0 / 7}
+	want := TimingStats{Due: 7, Taken: 5, OnTime: 4, Missed: 2, Unconfirmed: 2, TakenShare: 5.0 / 7, OnTimeShare: 4.0 / 7,
+		ConfirmedShare: 1, UnconfirmedShare: 2.0 / 7}
 	if all != want {
 		t.Errorf("overall %+v, want %+v", all, want)
 	}
@@ -78,5 +79,81 @@ func TestAdministrationIntake(t *testing.T) {
 		if ok && (in.Medication != "A10BA02" || in.Time.Format("15:04") != "07:35") {
 			t.Errorf("%s: %+v", a.ID, in)
 		}
+		// Reported also returns the not-done record, as a missed dose.
+		rep, ok, err := a.Reported(nil)
+		if wantOK := tt.ok || a.Status == "not-done"; ok != wantOK || (err != nil) != tt.hasErr || rep.Missed != (a.Status == "not-done") {
+			t.Errorf("%s: Reported %+v ok %v err %v", a.ID, rep, ok, err)
+		}
+		if ok && rep.Ref != "MedicationAdministration/"+a.ID {
+			t.Errorf("%s: ref %q", a.ID, rep.Ref)
+		}
+	}
+}
+
+// TestMatchMissedReports: reports of missed doses (not-done
+// administrations) confirm the dose they are nearest to, only when no
+// intake took it; what is left is unconfirmed, and the shares split the
+// two.
+func TestMatchMissedReports(t *testing.T) {
+	vn := defaultLocation()
+	at := func(d, h int) time.Time { return time.Date(2024, 3, d, h, 0, 0, 0, vn) }
+	const med = "C08CA01"
+	var planned []Planned
+	for d := 1; d <= 4; d++ {
+		planned = append(planned, Planned{Medication: med, Time: at(d, 7)}, Planned{Medication: med, Time: at(d, 19)})
+	}
+	taken := func(d, h int) Intake { return Intake{Medication: med, Time: at(d, h)} }
+	missed := func(d, h int, ref string) Intake {
+		return Intake{Medication: med, Time: at(d, h), Missed: true, Ref: ref}
+	}
+	tests := []struct {
+		name    string
+		intakes []Intake
+		want    string // per dose: T taken, M reported missed, ? unconfirmed
+		stats   TimingStats
+	}{
+		{"nothing recorded", nil, "????????",
+			TimingStats{Due: 8, Missed: 8, Unconfirmed: 8, UnconfirmedShare: 1}},
+		{"all taken", []Intake{taken(1, 7), taken(1, 19), taken(2, 7), taken(2, 19), taken(3, 7), taken(3, 19), taken(4, 7), taken(4, 19)}, "TTTTTTTT",
+			TimingStats{Due: 8, Taken: 8, OnTime: 8, TakenShare: 1, OnTimeShare: 1, ConfirmedShare: 1}},
+		{"taken and reported", []Intake{taken(1, 7), missed(1, 19, "MedicationAdministration/m1"), taken(2, 7), missed(3, 7, "MedicationAdministration/m2")}, "TMT?M???",
+			TimingStats{Due: 8, Taken: 2, OnTime: 2, Missed: 6, ConfirmedMissed: 2, Unconfirmed: 4, TakenShare: 0.25, OnTimeShare: 0.25, ConfirmedShare: 0.5, UnconfirmedShare: 0.5}},
+		{"taken wins over a report of the same dose", []Intake{taken(1, 7), missed(1, 8, "")}, "T???????",
+			TimingStats{Due: 8, Taken: 1, OnTime: 1, Missed: 7, Unconfirmed: 7, TakenShare: 1.0 / 8, OnTimeShare: 1.0 / 8, ConfirmedShare: 1, UnconfirmedShare: 7.0 / 8}},
+		{"two reports of one dose count once", []Intake{missed(2, 7, ""), missed(2, 7, "")}, "??M?????",
+			TimingStats{Due: 8, Missed: 8, ConfirmedMissed: 1, Unconfirmed: 7, UnconfirmedShare: 7.0 / 8}},
+		{"report of another medicine", []Intake{{Medication: "A10BA02", Time: at(1, 7), Missed: true}}, "????????",
+			TimingStats{Due: 8, Missed: 8, Unconfirmed: 8, UnconfirmedShare: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			confs := Match(planned, tt.intakes, 6*time.Hour)
+			var got []byte
+			for _, c := range confs {
+				switch {
+				case !c.Taken.IsZero():
+					got = append(got, 'T')
+				case c.Missed:
+					got = append(got, 'M')
+				default:
+					got = append(got, '?')
+				}
+			}
+			if string(got) != tt.want {
+				t.Errorf("doses %s, want %s", got, tt.want)
+			}
+			all, _ := DoseTiming(confs, at(5, 12), 0)
+			if all != tt.stats {
+				t.Errorf("stats\n got %+v\nwant %+v", all, tt.stats)
+			}
+			if all.Due != all.Taken+all.ConfirmedMissed+all.Unconfirmed || all.Missed != all.ConfirmedMissed+all.Unconfirmed {
+				t.Errorf("counts do not add up: %+v", all)
+			}
+		})
+	}
+	// A reported miss still inside its window is due, not pending.
+	confs := Match(planned[:1], []Intake{missed(1, 7, "MedicationAdministration/m")}, 6*time.Hour)
+	if all, _ := DoseTiming(confs, at(1, 8), 0); all.Due != 1 || all.ConfirmedMissed != 1 || confs[0].Ref != "MedicationAdministration/m" {
+		t.Errorf("report inside the window: %+v %+v", all, confs)
 	}
 }

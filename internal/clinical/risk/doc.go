@@ -6,8 +6,9 @@
 // complexity, side-effect stops, age, sex, multimorbidity, rural commune,
 // recent admissions), a logistic-regression model with standardised
 // inputs (Train, deterministic Newton–Raphson with a small ridge
-// penalty), the committed coefficients (model.json, embedded; regenerate
-// with `go test ./internal/clinical/risk -run TestTrainModel -update`),
+// penalty, each step a gonum Cholesky solve), the committed coefficients
+// (model.json, embedded; regenerate with `sen model train` or
+// `go test ./internal/clinical/risk -run TestTrainModel -update`),
 // evaluation (AUC, Brier score, calibration), and the answer as a FHIR
 // RiskAssessment whose top contributing factors read in plain Vietnamese
 // and English. docs/models/adherence-risk.md is the model card.

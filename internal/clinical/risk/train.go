@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // Sample is one training or evaluation case: the features and whether the
@@ -32,10 +34,11 @@ type TrainOptions struct {
 var ErrNoVariation = errors.New("risk: training outcome has a single class")
 
 // Train fits a ridge-penalised logistic regression by Newton–Raphson
-// (iteratively reweighted least squares) on standardised features. It is
-// deterministic: the same samples in the same order give the same model.
-// A hand-written 15-parameter Newton solver is a few dozen lines; a
-// numeric library would add a dependency for one matrix solve.
+// (iteratively reweighted least squares, the linear algebra from gonum)
+// on standardised features. It is deterministic: the same samples in the
+// same order give the same model. It fails with fewer than 10 samples,
+// with ErrNoVariation when every outcome is the same, and when the
+// features are not finite.
 func Train(samples []Sample, o TrainOptions) (*Model, error) {
 	if len(samples) < 10 {
 		return nil, fmt.Errorf("risk: %d samples: need at least 10", len(samples))
@@ -54,7 +57,6 @@ func Train(samples []Sample, o TrainOptions) (*Model, error) {
 	if iters <= 0 {
 		iters = 100
 	}
-	k := len(idx)
 	names := FeatureNames()
 	m := &Model{Intercept: 0}
 	pos := 0
@@ -85,99 +87,83 @@ func Train(samples []Sample, o TrainOptions) (*Model, error) {
 		m.Mean = append(m.Mean, mean)
 		m.Scale = append(m.Scale, sd)
 	}
-	z := make([][]float64, len(samples))
-	for i, s := range samples {
-		z[i] = make([]float64, k+1)
-		z[i][0] = 1
-		for c, j := range idx {
-			z[i][c+1] = (s.X[j] - m.Mean[c]) / m.Scale[c]
-		}
-	}
-	beta := make([]float64, k+1)
-	beta[0] = math.Log(float64(pos) / float64(len(samples)-pos))
-	for range iters {
-		h := make([][]float64, k+1)
-		for r := range h {
-			h[r] = make([]float64, k+1)
-		}
-		g := make([]float64, k+1)
-		for i, s := range samples {
-			p := sigmoid(dot(beta, z[i]))
-			y := 0.0
-			if s.NonAdh {
-				y = 1
-			}
-			w := p * (1 - p)
-			for r := range k + 1 {
-				g[r] += (y - p) * z[i][r]
-				for c := range k + 1 {
-					h[r][c] += w * z[i][r] * z[i][c]
-				}
-			}
-		}
-		for r := 1; r <= k; r++ {
-			g[r] -= ridge * beta[r]
-			h[r][r] += ridge
-		}
-		step, err := solve(h, g)
-		if err != nil {
-			return nil, fmt.Errorf("risk: newton step: %w", err)
-		}
-		var biggest float64
-		for r := range beta {
-			beta[r] += step[r]
-			biggest = max(biggest, math.Abs(step[r]))
-		}
-		if biggest < 1e-10 {
-			break
-		}
+	beta, err := irls(samples, idx, m.Mean, m.Scale, ridge, iters)
+	if err != nil {
+		return nil, err
 	}
 	m.Intercept = beta[0]
 	m.Coef = beta[1:]
 	return m, nil
 }
 
+// irls maximises the ridge-penalised log-likelihood by Newton–Raphson
+// (iteratively reweighted least squares) with gonum: each step solves
+// (ZᵀWZ + λD)·δ = Zᵀ(y − p) − λDβ by Cholesky, where Z is the design
+// matrix of standardised features with a leading column of ones, W the
+// diagonal of p(1 − p) and D the identity without the intercept (which
+// is not penalised). With λ > 0 and both outcomes present the matrix is
+// symmetric positive definite, so Cholesky applies; a failed
+// factorisation means degenerate data (NaN or infinite inputs).
+func irls(samples []Sample, idx []int, mean, scale []float64, ridge float64, iters int) ([]float64, error) {
+	n, k := len(samples), len(idx)+1
+	z := mat.NewDense(n, k, nil)
+	y := mat.NewVecDense(n, nil)
+	pos := 0
+	for i, s := range samples {
+		z.Set(i, 0, 1)
+		for c, j := range idx {
+			z.Set(i, c+1, (s.X[j]-mean[c])/scale[c])
+		}
+		if s.NonAdh {
+			y.SetVec(i, 1)
+			pos++
+		}
+	}
+	beta := mat.NewVecDense(k, nil)
+	beta.SetVec(0, math.Log(float64(pos)/float64(n-pos)))
+	var (
+		eta, grad, step mat.VecDense
+		resid           = mat.NewVecDense(n, nil)
+		zw              = mat.NewDense(n, k, nil)
+		hess            = mat.NewSymDense(k, nil)
+		chol            mat.Cholesky
+	)
+	for range iters {
+		eta.MulVec(z, beta)
+		for i := range n {
+			p := sigmoid(eta.AtVec(i))
+			resid.SetVec(i, y.AtVec(i)-p)
+			sw := math.Sqrt(p * (1 - p))
+			for c := range k {
+				zw.Set(i, c, sw*z.At(i, c))
+			}
+		}
+		// ZᵀWZ = (√W·Z)ᵀ(√W·Z), then the ridge on the diagonal.
+		hess.SymOuterK(1, zw.T())
+		grad.MulVec(z.T(), resid)
+		for r := 1; r < k; r++ {
+			hess.SetSym(r, r, hess.At(r, r)+ridge)
+			grad.SetVec(r, grad.AtVec(r)-ridge*beta.AtVec(r))
+		}
+		if ok := chol.Factorize(hess); !ok {
+			return nil, errors.New("risk: newton step: the penalised Hessian is not positive definite (non-finite features?)")
+		}
+		if err := chol.SolveVecTo(&step, &grad); err != nil {
+			return nil, fmt.Errorf("risk: newton step: %w", err)
+		}
+		beta.AddVec(beta, &step)
+		if mat.Norm(&step, math.Inf(1)) < 1e-10 {
+			break
+		}
+	}
+	out := make([]float64, k)
+	for i := range out {
+		out[i] = beta.AtVec(i)
+		if math.IsNaN(out[i]) || math.IsInf(out[i], 0) {
+			return nil, errors.New("risk: training diverged (non-finite coefficient)")
+		}
+	}
+	return out, nil
+}
+
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
-
-func dot(a, b []float64) float64 {
-	var s float64
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
-}
-
-// solve solves a·x = b for a symmetric positive-definite a by Gaussian
-// elimination with partial pivoting (a and b are overwritten).
-func solve(a [][]float64, b []float64) ([]float64, error) {
-	n := len(b)
-	for col := range n {
-		piv := col
-		for r := col + 1; r < n; r++ {
-			if math.Abs(a[r][col]) > math.Abs(a[piv][col]) {
-				piv = r
-			}
-		}
-		if math.Abs(a[piv][col]) < 1e-12 {
-			return nil, errors.New("singular matrix")
-		}
-		a[col], a[piv] = a[piv], a[col]
-		b[col], b[piv] = b[piv], b[col]
-		for r := col + 1; r < n; r++ {
-			f := a[r][col] / a[col][col]
-			for c := col; c < n; c++ {
-				a[r][c] -= f * a[col][c]
-			}
-			b[r] -= f * b[col]
-		}
-	}
-	x := make([]float64, n)
-	for r := n - 1; r >= 0; r-- {
-		s := b[r]
-		for c := r + 1; c < n; c++ {
-			s -= a[r][c] * x[c]
-		}
-		x[r] = s / a[r][r]
-	}
-	return x, nil
-}

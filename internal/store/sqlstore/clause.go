@@ -17,6 +17,7 @@ type planner struct {
 	e     *Engine
 	b     *builder
 	alias int
+	scans scanSets // rids of the clauses evaluated in Go (content.go)
 }
 
 func (p *planner) next(prefix string) string {
@@ -58,7 +59,13 @@ func (p *planner) clause(c *search.Clause, r string, types []string) error {
 		return p.lastUpdated(c, r)
 	case "_has":
 		return p.has(c, r, types)
-	case "_text", "_content", "_list", "_query", "_filter":
+	case "_text", "_content":
+		return p.textClause(c, r)
+	case "_filter":
+		return p.filter(c, r, types)
+	case "_list":
+		return p.list(c, r)
+	case "_query":
 		return unsupported("search parameter %s is not supported", c.Param)
 	}
 	if c.Has != nil {
@@ -111,7 +118,9 @@ func (p *planner) clause(c *search.Clause, r string, types []string) error {
 			return unsupported("modifier :%s is not supported on token parameter %s", c.Modifier, c.Param)
 		}
 	case search.TypeString:
-		if c.Modifier != "" && c.Modifier != "exact" && c.Modifier != "contains" {
+		switch c.Modifier {
+		case "", "exact", "contains", search.ModEquals, search.ModEnds:
+		default:
 			return unsupported("modifier :%s is not supported on string parameter %s", c.Modifier, c.Param)
 		}
 	case search.TypeURI:
@@ -305,6 +314,10 @@ func (p *planner) stringCond(a, mod string, v *search.Value) {
 		p.b.sql(a, "value = ").arg(v.Raw)
 	case "contains":
 		p.b.sql(a, "norm LIKE ").arg("%" + likeEscape(norm) + "%").sql(" ESCAPE '\\'")
+	case search.ModEquals: // _filter eq
+		p.b.sql(a, "norm = ").arg(norm)
+	case search.ModEnds: // _filter ew
+		p.b.sql(a, "norm LIKE ").arg("%" + likeEscape(norm)).sql(" ESCAPE '\\'")
 	default:
 		p.b.sql(a, "norm >= ").arg(norm).sql(" AND ", a, "norm < ").arg(prefixEnd(norm))
 	}
@@ -385,6 +398,8 @@ func (p *planner) dateCond(lo, hi string, v *search.Value) error {
 		b.sql(lo, " > ").arg(vh)
 	case "eb":
 		b.sql(hi, " < ").arg(vl)
+	case search.PrefixOverlaps: // _filter po
+		b.sql(lo, " <= ").arg(vh).sql(" AND ", hi, " >= ").arg(vl)
 	case "ap":
 		// Approximately: overlap with the value widened by 10% of its
 		// distance from now (at least a day), as search.html leaves open.

@@ -26,6 +26,10 @@ type Options struct {
 	// Terminology answers the token modifiers :in, :not-in, :above and
 	// :below; when nil they are unsupported.
 	Terminology Terminology
+	// Indexer extracts the index entries of contained resources for
+	// _contained searches; when nil, one is built from the R4 model on the
+	// first such search.
+	Indexer *search.Indexer
 }
 
 // Engine implements store.Store (all but Close) over a Backend.
@@ -36,6 +40,7 @@ type Engine struct {
 	inserts map[string][]string // table -> multi-row INSERT text by row count
 	// insertCols are the columns of each index table in insert order.
 	insertCols map[string][]string
+	ix         lazyIndexer // for _contained (contained.go)
 }
 
 // maxInsertRows is the largest multi-row INSERT; a resource's rows for one

@@ -46,7 +46,10 @@ func (e *Engine) search(ctx context.Context, q Querier, sq *search.Query) (*stor
 		}
 	}
 
-	where := func(b *builder) error { return e.where(b, sq, types) }
+	where, err := e.searchWhere(ctx, q, sq, types)
+	if err != nil {
+		return nil, err
+	}
 
 	page := &store.Page{Total: -1}
 	if cur == nil {
@@ -345,6 +348,11 @@ func sortKeys(ks []search.SortKey) ([]sortKey, error) {
 // where appends the filter of sq on resources alias r: live versions of
 // the types, the compartment, then every clause.
 func (e *Engine) where(b *builder, sq *search.Query, types []string) error {
+	return e.whereWith(b, sq, types, nil)
+}
+
+// whereWith is where with the rid sets of the clauses evaluated in Go.
+func (e *Engine) whereWith(b *builder, sq *search.Query, types []string, scans scanSets) error {
 	b.sql(" WHERE r.deleted = 0")
 	switch len(types) {
 	case 0:
@@ -362,7 +370,7 @@ func (e *Engine) where(b *builder, sq *search.Query, types []string) error {
 			b.sql(" AND r.rid IN (SELECT rid FROM idx_reference WHERE ref_id = ").arg(c.ID).sql(" AND ref_type = ").arg(c.Type).sql(")")
 		}
 	}
-	p := &planner{e: e, b: b}
+	p := &planner{e: e, b: b, scans: scans}
 	for i := range sq.Clauses {
 		if err := p.clause(&sq.Clauses[i], "r", types); err != nil {
 			return err

@@ -335,7 +335,8 @@ func testSearch(t *testing.T, s store.Store) {
 			want fhir.Kind
 		}{
 			{"unsupported modifier", q("Patient", tokC("gender", "in", "", "x")), fhir.KindUnsupported},
-			{"_text", q("Patient", search.Clause{Param: "_text", Type: search.TypeString, Values: []search.Value{{Raw: "x"}}}), fhir.KindUnsupported},
+			{"_query", q("Patient", search.Clause{Param: "_query", Type: search.TypeToken, Values: []search.Value{{Raw: "x", Code: "x"}}}), fhir.KindUnsupported},
+			{"_text without words", q("Patient", search.Clause{Param: "_text", Type: search.TypeSpecial, Values: []search.Value{{Raw: "x"}}}), fhir.KindInvalid},
 			{"special type", q("Location", search.Clause{Param: "near", Type: search.TypeSpecial, Values: []search.Value{{Raw: "x"}}}), fhir.KindUnsupported},
 			{"no values", q("Patient", search.Clause{Param: "gender", Type: search.TypeToken}), fhir.KindInvalid},
 			{"bad prefix", q("Patient", dayC("birthdate", "zz", "2000-01-01")), fhir.KindInvalid},

@@ -148,6 +148,21 @@ func (g *FakeGateway) Received(maLK string) int {
 	return len(g.received[maLK])
 }
 
+// Submissions returns the accepted submissions of maLK, oldest first.
+func (g *FakeGateway) Submissions(maLK string) []Submission {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]Submission(nil), g.received[maLK]...)
+}
+
+// SetFailNext makes the next n calls fail temporarily (the gateway is
+// down), safely while the gateway is in use.
+func (g *FakeGateway) SetFailNext(n int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.FailNext = n
+}
+
 // CheckIns returns how many check-ins were accepted for maLK.
 func (g *FakeGateway) CheckIns(maLK string) int {
 	g.mu.Lock()

@@ -30,3 +30,21 @@ self.addEventListener('fetch', function (e) {
     }).catch(function () { return caches.match(req); }));
   }
 });
+// A medication reminder sent by Web Push: show it; a tap opens the app.
+self.addEventListener('push', function (e) {
+  var n = {};
+  try { n = e.data ? e.data.json() : {}; } catch (err) { n = { body: e.data ? e.data.text() : '' }; }
+  e.waitUntil(self.registration.showNotification(n.title || 'Sen', {
+    body: n.body || '', tag: n.tag || 'sen', icon: '/static/icon.svg', data: { url: n.url || '/me' }
+  }));
+});
+self.addEventListener('notificationclick', function (e) {
+  e.notification.close();
+  var url = (e.notification.data && e.notification.data.url) || '/me';
+  e.waitUntil(self.clients.matchAll({ type: 'window' }).then(function (ws) {
+    for (var i = 0; i < ws.length; i++) {
+      if (ws[i].url.indexOf(self.location.origin + '/me') === 0 && 'focus' in ws[i]) return ws[i].focus();
+    }
+    return self.clients.openWindow(url);
+  }));
+});

@@ -41,6 +41,7 @@ type Options struct {
 	Identity web.Identity
 	Auth     web.Authenticator
 	Now      func() time.Time // default: fixed at Now
+	Push     web.PushSubscriptions
 }
 
 // NewApp builds the app and loads a synthetic population into it.
@@ -86,6 +87,7 @@ func NewApp(o Options) (*App, error) {
 		Identity: o.Identity,
 		Auth:     o.Auth,
 		Now:      o.Now,
+		Push:     o.Push,
 		// The population dashboard over the same store, as sen serve mounts it.
 		Population: &population.Page{
 			Cohort: func(ctx context.Context) (*population.Cohort, error) {

@@ -45,6 +45,10 @@ type Sender struct {
 	Deadline time.Duration
 	Now      func() time.Time // default time.Now
 	Log      *slog.Logger
+	// OnLate, when set, is told of every attempt made after the claim's
+	// deadline: sent reports whether the gateway took it (late but sent)
+	// or not (still not sent). Callers count it and alert.
+	OnLate func(maLK, step string, deadline time.Time, sent bool)
 }
 
 func (s *Sender) now() time.Time {
@@ -134,6 +138,9 @@ func (s *Sender) record(c Claim, step string, r bhyt.Receipt, callErr error) (do
 		if err := s.Receipts.Put(Record{Receipt: r, Step: step, At: now, Deadline: c.Deadline, Late: late, Accepted: callErr == nil}); err != nil {
 			return false, err
 		}
+	}
+	if late && s.OnLate != nil {
+		s.OnLate(c.MaLK, step, c.Deadline, callErr == nil)
 	}
 	switch {
 	case callErr == nil:

@@ -3,6 +3,7 @@ package sendqueue
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -119,12 +120,23 @@ func TestSenderMarksLateAndSkipsAcceptedWork(t *testing.T) {
 	clk := &clock{t: end.Add(4 * time.Hour)} // already past the 3-hour deadline
 	gw := &bhyt.FakeGateway{Now: clk.now}
 	s, r := newSender(t, gw, clk)
+	var late []string
+	s.OnLate = func(maLK, step string, deadline time.Time, sent bool) {
+		late = append(late, fmt.Sprintf("%s %s %s %v", maLK, step, deadline.Format(time.RFC3339), sent))
+	}
 	c := claimFor(t, "LK-LATE", end)
 	if _, err := s.Enqueue(ctx, c); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := r.RunOnce(ctx); err != nil {
 		t.Fatal(err)
+	}
+	wantLate := []string{"LK-LATE check-in 2026-04-01T13:00:00Z true", "LK-LATE submit 2026-04-01T13:00:00Z true"}
+	if strings.Join(late, "|") != strings.Join(wantLate, "|") {
+		t.Errorf("late attempts reported %v, want %v", late, wantLate)
+	}
+	if claims, err := s.Receipts.Claims(); err != nil || strings.Join(claims, ",") != "LK-LATE" {
+		t.Errorf("claims with receipts: %v %v", claims, err)
 	}
 	recs, _ := s.Receipts.List("LK-LATE")
 	if len(recs) != 2 || !recs[1].Late || !recs[1].Deadline.Equal(end.Add(3*time.Hour)) {

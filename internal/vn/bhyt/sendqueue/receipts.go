@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -104,6 +105,27 @@ func (r *Receipts) List(maLK string) ([]Record, error) {
 		out = append(out, rec)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	return out, nil
+}
+
+// Claims lists the MA_LK of every claim with a kept answer, sorted.
+func (r *Receipts) Claims() ([]string, error) {
+	r.mu.Lock()
+	entries, err := os.ReadDir(r.Dir)
+	r.mu.Unlock()
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("bhyt receipts: %w", err)
+	}
+	var out []string
+	for _, e := range entries {
+		if name, ok := strings.CutSuffix(e.Name(), ".jsonl"); ok && !e.IsDir() {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
 	return out, nil
 }
 

@@ -12,6 +12,11 @@
 //   - query parsing (parse.go, values.go, result.go, escape.go): ParseQuery
 //     turns request parameters into a Query (entry.go and query.go hold the
 //     shared types);
+//   - the special parameters: _filter (filter.go, a parser of
+//     search_filter.html that maps each comparison onto a Clause), the
+//     basic _text/_content word matching (text.go), and Match (match.go),
+//     the Go evaluation of a Clause over a resource's entries, for
+//     resources that have no index rows (contained resources);
 //   - Normalize, the case- and diacritic-folding used by string search.
 //
 // Storage backends translate a Query into their own SQL. This package may

@@ -4,8 +4,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/sen-emr/sen/internal/fhir/r4"
 )
 
 // The _filter parameter (R4 search_filter.html): a small expression
@@ -511,7 +509,7 @@ func (fp *filterParser) leaf(typ string, types []string, segs []pathSeg, op, val
 func (fp *filterParser) subFilter(typ string, types []string, segs []pathSeg, i int, op, value string, depth int) (*Filter, error) {
 	if i > 0 {
 		// a.b[f].c: chain a, then continue on its target.
-		target, _, err := fp.chainTarget(typ, types, segs[0], segs[1].name)
+		target, err := fp.chainTarget(typ, types, segs[0], segs[1].name)
 		if err != nil {
 			return nil, err
 		}
@@ -525,7 +523,7 @@ func (fp *filterParser) subFilter(typ string, types []string, segs []pathSeg, i 
 	if len(segs) == 1 {
 		return nil, invalid("_filter", "%s[…] must be followed by .parameter", s.name)
 	}
-	target, _, err := fp.chainTarget(typ, types, s, segs[1].name)
+	target, err := fp.chainTarget(typ, types, s, segs[1].name)
 	if err != nil {
 		return nil, err
 	}
@@ -552,34 +550,51 @@ func chainFilter(s pathSeg, target string, inner *Filter) *Filter {
 }
 
 // chainTarget resolves the one target type of reference parameter s
-// (its :Type, its only target, or the only target defining next).
-func (fp *filterParser) chainTarget(typ string, types []string, s pathSeg, next string) (string, *r4.SearchParam, error) {
+// (its :Type, its only target, or the only target defining next), as a
+// sub-filter needs.
+func (fp *filterParser) chainTarget(typ string, types []string, s pathSeg, next string) (string, error) {
+	targets, err := fp.chainTargets(typ, types, s, next)
+	if err != nil {
+		return "", err
+	}
+	if len(targets) != 1 {
+		return "", invalid("_filter", "%s may refer to %s; name one as %s:Type", s.name, strings.Join(targets, ", "), s.name)
+	}
+	return targets[0], nil
+}
+
+// chainTargets lists the types reference parameter s may point to that
+// define next (or its :Type).
+func (fp *filterParser) chainTargets(typ string, types []string, s pathSeg, next string) ([]string, error) {
 	sp, err := fp.p.lookup(typ, types, s.name)
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	if sp == nil {
-		return "", nil, invalid("_filter", "unknown search parameter %s", s.name)
+		return nil, invalid("_filter", "unknown search parameter %s", s.name)
 	}
 	if Type(sp.Type) != TypeReference {
-		return "", nil, invalid("_filter", "%s[…] needs a reference parameter; %s is %s (composite sub-filters are not supported)", s.name, s.name, sp.Type)
+		if s.sub != nil {
+			return nil, invalid("_filter", "%s[…] needs a reference parameter; %s is %s (composite sub-filters are not supported)", s.name, s.name, sp.Type)
+		}
+		return nil, invalid("_filter", "only reference parameters can be chained, %s is %s", s.name, sp.Type)
 	}
 	if s.typ != "" {
 		if !fp.p.m.IsResource(s.typ) || len(sp.Targets) > 0 && !contains(sp.Targets, s.typ) {
-			return "", nil, invalid("_filter", "%s cannot refer to %s", s.name, s.typ)
+			return nil, invalid("_filter", "%s cannot refer to %s", s.name, s.typ)
 		}
-		return s.typ, sp, nil
+		return []string{s.typ}, nil
 	}
 	var targets []string
 	for _, t := range sp.Targets {
-		if next == "" || fp.p.m.SearchParam(t, next) != nil {
+		if next == "" || next == "_id" || next == "_lastUpdated" || fp.p.m.SearchParam(t, next) != nil {
 			targets = append(targets, t)
 		}
 	}
-	if len(targets) != 1 {
-		return "", nil, invalid("_filter", "%s may refer to %s; name one as %s:Type", s.name, strings.Join(targets, ", "), s.name)
+	if len(targets) == 0 {
+		return nil, invalid("_filter", "no type %s refers to has a parameter %s", s.name, next)
 	}
-	return targets[0], sp, nil
+	return targets, nil
 }
 
 // pathType is the type of the last parameter of a dotted path.
@@ -600,11 +615,13 @@ func (fp *filterParser) pathType(typ string, types []string, segs []pathSeg) (Ty
 			}
 			return Type(sp.Type), nil
 		}
-		target, _, err := fp.chainTarget(cur, curTypes, s, segs[i+1].name)
+		// The chain parser checks that every target gives the parameter
+		// the same type; the first target that defines it tells the type.
+		targets, err := fp.chainTargets(cur, curTypes, s, segs[i+1].name)
 		if err != nil {
 			return "", err
 		}
-		cur, curTypes = target, nil
+		cur, curTypes = targets[0], nil
 	}
 	return "", invalid("_filter", "empty parameter path")
 }

@@ -107,7 +107,9 @@ func TestParseFilter(t *testing.T) {
 		{"Patient", `birthdate ge notadate`, ``, "birthdate ge"},
 		{"Patient", `name eq "unterminated`, ``, "unterminated string"},
 		{"Patient", `birthdate pr maybe`, ``, "pr takes true or false"},
-		{"Observation", `subject.name co pet`, ``, "subject may refer to"},
+		{"Observation", `subject.name co pet`, `subject>.name:contains=pet`, ""},
+		{"Observation", `subject[name co pet].identifier eq x`, ``, "subject may refer to"},
+		{"Observation", `status.name eq x`, ``, "only reference parameters can be chained"},
 		{"Observation", `component-code-value-quantity[code eq 8480-6].value pr true`, ``, "composite sub-filters are not supported"},
 		{"Observation", `patient[gender eq male] pr true`, ``, "must be followed by .parameter"},
 		{"Patient", `_has:Observation:patient:code eq 1`, ``, "is not a parameter name"},
@@ -218,8 +220,8 @@ func TestTextMatch(t *testing.T) {
 		{"condition", false, true},
 		{"heart failure", false, true},
 		{`"heart failure"`, false, false}, // a phrase never spans two values
-		{"54", false, false},               // numbers are not text
-		{"div", false, false},              // tags are not text
+		{"54", false, false},              // numbers are not text
+		{"div", false, false},             // tags are not text
 		{"xhtml", false, false},
 		{"amp", false, false},
 		{"hypertension OR nothing", false, true},

@@ -290,6 +290,9 @@ func (p *queryParser) chain(c Clause, sp *r4.SearchParam, key, tail, value strin
 		}
 	}
 	c.Chain = &Chained{TargetType: target, Clause: inner}
+	if target == "" {
+		c.Chain.Targets = targets
+	}
 	return c, true, nil
 }
 

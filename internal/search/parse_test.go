@@ -218,7 +218,7 @@ func TestParseQueryClauses(t *testing.T) {
 		{name: "chain single candidate", typ: "Observation", query: "subject.birthdate=1988",
 			want: `[{Param:"subject" Type:"reference" Chain:{TargetType:"Patient" Clause:{Param:"birthdate" Type:"date" Values:[{Raw:"1988" Prefix:"eq" Low:1988-01-01T00:00:00Z High:1988-12-31T23:59:59.999999999Z}]}}}]`},
 		{name: "chain any target", typ: "Observation", query: "subject.identifier=x",
-			want: `[{Param:"subject" Type:"reference" Chain:{Clause:{Param:"identifier" Type:"token" Values:[{Raw:"x" Code:"x"}]}}}]`},
+			want: `[{Param:"subject" Type:"reference" Chain:{Targets:["Group" "Device" "Patient" "Location"] Clause:{Param:"identifier" Type:"token" Values:[{Raw:"x" Code:"x"}]}}}]`},
 		{name: "chain multi-level", typ: "Observation", query: "patient.organization.name=Bạch Mai",
 			want: `[{Param:"patient" Type:"reference" Chain:{TargetType:"Patient" Clause:{Param:"organization" Type:"reference" Chain:{TargetType:"Organization" Clause:{Param:"name" Type:"string" Values:[{Raw:"Bạch Mai" Norm:"bach mai"}]}}}}}]`},
 		{name: "chain with tail modifier", typ: "Encounter", query: "patient.name:exact=An",

@@ -69,7 +69,10 @@ type Filter struct {
 // Chained is the tail of a chained search.
 type Chained struct {
 	TargetType string // the type the reference points to
-	Clause     Clause
+	// Targets, when TargetType is "", are the types the reference may point
+	// to that define the chained parameter (with the same type): any of them.
+	Targets []string
+	Clause  Clause
 }
 
 // Has is a reverse chain: _has:Observation:patient:code=1234.

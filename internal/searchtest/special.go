@@ -228,6 +228,14 @@ func specialQueries(c *corpus) []query {
 		p := patientOf(r)
 		return p != nil && gender(p) == "female" && hasCoding(r, "clinicalStatus.coding", "*", "active")
 	})
+	// subject may be a Patient or a Location (both have name): either.
+	npre := strings.ToLower(families(pats[4])[0][:3])
+	subjectName := func(r res) bool {
+		p := patientOf(r)
+		return p != nil && anyString(nameParts(p), func(s string) bool { return strings.Contains(foldText(s), npre) })
+	}
+	add("/Condition?_filter="+esc(`subject.name co "`+npre+`"`), cond, subjectName)
+	add("/Condition?subject.name:contains="+esc(npre), cond, subjectName)
 	add("/Condition?_filter="+esc("patient[gender eq male].birthdate lt 1970"), cond, func(r res) bool {
 		p := patientOf(r)
 		return p != nil && gender(p) == "male" && birth(p) < "1970"

@@ -515,15 +515,24 @@ func (p *planner) chain(c *search.Clause, r string, types []string) error {
 	if target == "" && isTypeName(c.Modifier) {
 		target = c.Modifier
 	}
+	targets := []string{target}
 	if target == "" {
-		return fhir.Errorf(fhir.KindInvalid, "chained parameter %s needs a target type", c.Param)
+		// Any of the targets that define the chained parameter.
+		if targets = c.Chain.Targets; len(targets) == 0 {
+			return fhir.Errorf(fhir.KindInvalid, "chained parameter %s needs a target type", c.Param)
+		}
 	}
 	a, t := p.next("i"), p.next("t")
 	p.b.sql(" AND ", r, ".rid IN (SELECT ", a, ".rid FROM idx_reference ", a, " JOIN resources ", t,
 		" ON ", t, ".type = ", a, ".ref_type AND ", t, ".id = ", a, ".ref_id WHERE ", a, ".param = ").arg(c.Param)
 	p.typeFilter(a, types)
-	p.b.sql(" AND ", a, ".ref_type = ").arg(target).sql(" AND ", t, ".deleted = 0")
-	if err := p.clause(&c.Chain.Clause, t, []string{target}); err != nil {
+	if len(targets) == 1 {
+		p.b.sql(" AND ", a, ".ref_type = ").arg(targets[0])
+	} else {
+		p.b.sql(" AND ", a, ".ref_type IN ").list(anys(targets)...)
+	}
+	p.b.sql(" AND ", t, ".deleted = 0")
+	if err := p.clause(&c.Chain.Clause, t, targets); err != nil {
 		return fmt.Errorf("chain %s.%s: %w", c.Param, c.Chain.Clause.Param, err)
 	}
 	p.b.sql(")")

@@ -173,7 +173,7 @@ func specialQueries(c *corpus) []query {
 	// _content: every string of the resource.
 	cw0 := commonWord(c.byType["Condition"], contentOf, 0)
 	cw1 := commonWord(c.byType["Condition"], contentOf, 3)
-	add("/Condition?_content="+esc(cw0), cond, func(r res) bool { return hasTerm(contentOf(r), cw0) })
+	add("/Condition?_content="+esc(cw0)+"&_count=10", cond, func(r res) bool { return hasTerm(contentOf(r), cw0) })
 	add("/Condition?_content="+esc(cw0+" "+cw1), cond, func(r res) bool { return hasTerm(contentOf(r), cw0) && hasTerm(contentOf(r), cw1) })
 	add("/Condition?_content="+esc(cw0+","+cw1), cond, func(r res) bool { return hasTerm(contentOf(r), cw0) || hasTerm(contentOf(r), cw1) })
 	add("/Condition?_content="+esc(cw0+" OR "+cw1), cond, func(r res) bool { return hasTerm(contentOf(r), cw0) || hasTerm(contentOf(r), cw1) })
@@ -216,7 +216,7 @@ func specialQueries(c *corpus) []query {
 	})
 	id0, id1 := str(pats[0]["id"]), str(pats[1]["id"])
 	add("/Patient?_filter="+esc("_id eq "+id0+" or _id eq "+id1), pt, func(r res) bool { return str(r["id"]) == id0 || str(r["id"]) == id1 })
-	add("/Encounter?_filter="+esc("class eq EMER or class eq IMP"), []string{"Encounter"}, func(r res) bool {
+	add("/Encounter?_filter="+esc("class eq EMER or class eq IMP")+"&_count=5", []string{"Encounter"}, func(r res) bool {
 		return hasCoding(r, "class", "*", "EMER") || hasCoding(r, "class", "*", "IMP")
 	})
 	two := c.topCodes("Observation", "code.coding", loinc, 2, 6)

@@ -41,6 +41,10 @@ type medLoop struct {
 	// Web Push subscriptions (nil without Web Push).
 	channel reminder.Channel
 	push    *reminder.PushStore
+	// missedInARow and lookback configure the missed-dose and side-effect
+	// alerts (alert.Scanner; --missed-doses-alert, --alert-window).
+	missedInARow int
+	lookback     time.Duration
 }
 
 type medLoopMetrics struct {
@@ -110,7 +114,7 @@ func (m medLoop) start(ctx context.Context, log *slog.Logger) (stop func(), err 
 		q.Close()
 		return nil, err
 	}
-	scanner := &alert.Scanner{Client: client, Model: model, Now: now, Loc: vnLoc(), Log: log}
+	scanner := &alert.Scanner{Client: client, Model: model, Now: now, Loc: vnLoc(), Log: log, MissedInARow: m.missedInARow, Lookback: m.lookback}
 	runner.Handle(jobAlertScan, func(ctx context.Context, _ job.Job) error {
 		st, err := scanner.Scan(ctx)
 		log.Info("care alerts synced", "patients", st.Patients, "raised", st.Raised, "resolved", st.Resolved, "failed", st.Failed)

@@ -6,12 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"os"
+	"os/user"
+	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sen-emr/sen/internal/audit"
 	"github.com/sen-emr/sen/internal/fhir/r4"
 	"github.com/sen-emr/sen/internal/record"
 	"github.com/sen-emr/sen/internal/search"
@@ -119,7 +124,26 @@ chối kèm loại lưu trữ, ngày kết thúc đợt điều trị và ngày 
 				return err
 			}
 			defer st.Close()
-			return retentionPurge(cmd.Context(), st, refs, now, yes, cmd.OutOrStdout())
+			var aud *audit.Writer
+			if yes {
+				// The removals join the audit chain of the data directory,
+				// as sen serve's own events do: run the purge while the
+				// server is stopped, or the chain forks.
+				ix, err := search.NewIndexer(r4.Load())
+				if err != nil {
+					return err
+				}
+				aud, err = audit.Open(cmd.Context(), audit.Config{Store: st, Indexer: ix, Anchor: audit.FileAnchor{Path: auditAnchorPath(f.dataDir)}})
+				if err != nil {
+					return fmt.Errorf("audit trail: %w", err)
+				}
+				defer func() {
+					if err := aud.Close(context.Background()); err != nil {
+						fmt.Fprintf(cmd.ErrOrStderr(), "audit trail: %v\n", err)
+					}
+				}()
+			}
+			return retentionPurge(cmd.Context(), st, refs, now, yes, cmd.OutOrStdout(), aud)
 		},
 	}
 	f.register(cmd)
@@ -129,13 +153,21 @@ chối kèm loại lưu trữ, ngày kết thúc đợt điều trị và ngày 
 }
 
 // retentionPurge removes (or, without yes, lists) the records named, or
-// every record that is due. A named record still under retention makes
-// the command fail after the others are done.
-func retentionPurge(ctx context.Context, st store.Store, refs []string, now time.Time, yes bool, w io.Writer) error {
+// every record that is due. Every record is judged first and only then are
+// the due ones removed, so that removing an Encounter cannot change how
+// its other records are judged; an episode's Encounters go last. Each
+// removal is preceded by an AuditEvent committed to the chain (aud, which
+// yes requires), so that none goes unaudited; a removal that then fails
+// adds an event with outcome 500. A named record still under retention
+// makes the command fail after the others are done.
+func retentionPurge(ctx context.Context, st store.Store, refs []string, now time.Time, yes bool, w io.Writer, aud *audit.Writer) error {
 	x, _ := st.(record.Expunger)
 	if yes && x == nil {
-		return errors.New("this store cannot remove records physically yet (it does not implement record.Expunger); nothing was removed / " +
-			"kho dữ liệu này chưa hỗ trợ xóa vật lý; không có gì bị xóa")
+		return errors.New("this store cannot remove records physically (it does not implement record.Expunger); nothing was removed / " +
+			"kho dữ liệu này không hỗ trợ xóa vật lý; không có gì bị xóa")
+	}
+	if yes && aud == nil {
+		return errors.New("purge: no audit trail to record the removals in; nothing was removed / không có nhật ký để ghi việc tiêu hủy")
 	}
 	g := retentionGuard(st, r4.Load(), nil)
 	named := len(refs) > 0
@@ -146,17 +178,17 @@ func retentionPurge(ctx context.Context, st store.Store, refs []string, now time
 			}
 		}
 	}
-	done, refused := 0, 0
+	var due []record.Verdict
+	refused := 0
 	for _, ref := range refs {
 		typ, id, _ := strings.Cut(ref, "/")
-		err := g.Purge(ctx, x, typ, id, now, !yes)
+		v, err := g.Judge(ctx, typ, id, now)
 		switch {
-		case err == nil && yes:
-			done++
-			fmt.Fprintf(w, "%s: purged / đã tiêu hủy\n", ref)
 		case err == nil:
-			done++
-			fmt.Fprintf(w, "%s: due, would be purged / đã hết hạn, sẽ bị tiêu hủy\n", ref)
+			due = append(due, v)
+			if !yes {
+				fmt.Fprintf(w, "%s: due, would be purged / đã hết hạn, sẽ bị tiêu hủy\n", ref)
+			}
 		case !named:
 			refused++ // not due: the report lists these
 		default:
@@ -164,15 +196,69 @@ func retentionPurge(ctx context.Context, st store.Store, refs []string, now time
 			fmt.Fprintf(w, "%s: REFUSED / TỪ CHỐI: %v\n", ref, err)
 		}
 	}
+	if yes {
+		// Encounters last: an interrupted run leaves no record whose
+		// episode can no longer be read.
+		sort.SliceStable(due, func(i, j int) bool { return due[i].Type != "Encounter" && due[j].Type == "Encounter" })
+		for i, v := range due {
+			if err := purgeOne(ctx, x, aud, v); err != nil {
+				fmt.Fprintf(w, "%d records purged / đã tiêu hủy %d hồ sơ; stopped at / dừng tại %s/%s\n", i, i, v.Type, v.ID)
+				return err
+			}
+			fmt.Fprintf(w, "%s/%s: purged / đã tiêu hủy\n", v.Type, v.ID)
+		}
+	}
 	verb := "would be purged / sẽ bị tiêu hủy"
 	if yes {
 		verb = "purged / đã tiêu hủy"
 	}
-	fmt.Fprintf(w, "%d records %s; %d kept / %d hồ sơ được giữ lại\n", done, verb, refused, refused)
+	fmt.Fprintf(w, "%d records %s; %d kept / %d hồ sơ được giữ lại\n", len(due), verb, refused, refused)
 	if named && refused > 0 {
 		return fmt.Errorf("%d of %d records may not be purged / %d hồ sơ không được tiêu hủy", refused, len(refs), refused)
 	}
 	return nil
+}
+
+// purgeOne commits the AuditEvent of a removal, then removes the record.
+func purgeOne(ctx context.Context, x record.Expunger, aud *audit.Writer, v record.Verdict) error {
+	ref := v.Type + "/" + v.ID
+	until := "—"
+	if !v.Until.IsZero() {
+		until = v.Until.Format(time.DateOnly)
+	}
+	ev := audit.Event{Interaction: "purge", Action: audit.ActionDelete, Outcome: http.StatusOK, Method: "CLI", Path: "sen retention purge " + ref,
+		User: cliUser(), AgentName: "sen retention purge (" + cliUser() + ")", Purpose: []string{"RECORDMGT"},
+		Reason: fmt.Sprintf("retention period run: %s (%s), kept until %s / hết thời hạn lưu trữ: %s, lưu đến %s",
+			v.Class.LabelEN, v.Class.Code, until, v.Class.Label, until),
+		Resources: []string{ref}}
+	if v.Patient != "" {
+		ev.Patients = []string{v.Patient}
+	}
+	aud.Record(ev)
+	if err := aud.Flush(ctx); err != nil {
+		return fmt.Errorf("%s: the audit event could not be written, nothing removed / không ghi được nhật ký, chưa xóa: %w", ref, err)
+	}
+	if err := x.Expunge(ctx, v.Type, v.ID); err != nil {
+		ev.Outcome = http.StatusInternalServerError
+		ev.Reason = "removal failed / xóa thất bại: " + err.Error()
+		ev.Time = time.Time{}
+		aud.Record(ev)
+		_ = aud.Flush(ctx)
+		return fmt.Errorf("purge %s: %w", ref, err)
+	}
+	return nil
+}
+
+// cliUser names the operating-system account running a command, for the
+// audit trail.
+func cliUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "unknown"
 }
 
 // eachResource calls fn with the id of every current resource of typ.

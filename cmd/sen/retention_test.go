@@ -2,8 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"maps"
 	"strings"
 	"testing"
+
+	"github.com/sen-emr/sen/internal/fhir"
+	"github.com/sen-emr/sen/internal/store"
 )
 
 var retentionFixture = []string{
@@ -106,9 +111,83 @@ func TestRetentionPurgeCommand(t *testing.T) {
 			}
 		})
 	}
-	// --yes refuses plainly while the store cannot remove records physically.
-	out, err := runCmd(t, "retention", "purge", "--data-dir", dir, "--at", "2036-01-01", "--yes")
-	if err == nil || !strings.Contains(err.Error(), "cannot remove records physically") {
-		t.Fatalf("--yes without store support: %v\n%s", err, out)
+	// --yes removes only what is due, audits each removal, and keeps the
+	// audit chain intact.
+	ctx := context.Background()
+	out, err := runCmd(t, "retention", "purge", "--data-dir", dir, "--at", "2026-06-01", "--yes", "Encounter/recent", "Observation/o-old")
+	if err == nil || !strings.Contains(out, "Encounter/recent: REFUSED") || !strings.Contains(out, "Observation/o-old: purged") {
+		t.Fatalf("named purge with one record under retention: %v\n%s", err, out)
+	}
+	out, err = runCmd(t, "retention", "purge", "--data-dir", dir, "--at", "2026-06-01", "--yes")
+	if err != nil || !strings.Contains(out, "Encounter/old: purged") || !strings.Contains(out, "1 records purged") {
+		t.Fatalf("purge --yes: %v\n%s", err, out)
+	}
+	out, err = runCmd(t, "retention", "purge", "--data-dir", dir, "--at", "2026-06-01", "--yes")
+	if err != nil || !strings.Contains(out, "0 records purged") {
+		t.Fatalf("second purge --yes: %v\n%s", err, out)
+	}
+	st, err := openStore(ctx, "sqlite", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, tt := range []struct {
+		typ, id string
+		kept    bool
+	}{
+		{"Encounter", "old", false}, {"Observation", "o-old", false},
+		{"Encounter", "recent", true}, {"Encounter", "recent-mh", true}, {"Condition", "cf", true}, {"Patient", "p1", true},
+	} {
+		_, err := st.Read(ctx, tt.typ, tt.id)
+		if tt.kept && err != nil {
+			t.Errorf("%s/%s was removed: %v", tt.typ, tt.id, err)
+		}
+		if !tt.kept {
+			if fhir.KindOf(err) != fhir.KindNotFound {
+				t.Errorf("%s/%s after purge: %v, want not found", tt.typ, tt.id, err)
+			}
+			if h, err := st.History(ctx, store.HistoryQuery{Type: tt.typ, ID: tt.id}); err == nil && len(h.Resources) > 0 {
+				t.Errorf("%s/%s keeps %d versions after purge", tt.typ, tt.id, len(h.Resources))
+			}
+		}
+	}
+	purged := map[string]string{} // resource -> patient
+	err = each(ctx, st, "AuditEvent", func(b []byte) {
+		var ev struct {
+			Subtype []struct{ Code string }
+			Action  string
+			Entity  []struct {
+				What *struct{ Reference string }
+			}
+			PurposeOfEvent []struct{ Text string }
+		}
+		if json.Unmarshal(b, &ev) != nil || len(ev.Subtype) == 0 || ev.Subtype[0].Code != "purge" {
+			return
+		}
+		if ev.Action != "D" {
+			t.Errorf("purge event action %q, want D", ev.Action)
+		}
+		var res, pat string
+		for _, e := range ev.Entity {
+			if e.What == nil {
+				continue
+			}
+			if p, ok := strings.CutPrefix(e.What.Reference, "Patient/"); ok {
+				pat = p
+			} else {
+				res = e.What.Reference
+			}
+		}
+		purged[res] = pat
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]string{"Encounter/old": "p1", "Observation/o-old": "p1"}; !maps.Equal(purged, want) {
+		t.Errorf("purge AuditEvents %v, want %v", purged, want)
+	}
+	st.Close()
+	if out, err := runCmd(t, "audit", "verify", "--data-dir", dir); err != nil || !strings.Contains(out, "OK") {
+		t.Errorf("audit chain after purge: %v\n%s", err, out)
 	}
 }

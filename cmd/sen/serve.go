@@ -55,6 +55,12 @@ type serverFlags struct {
 	channels channelFlags
 	// llm is the chat check-in's optional language model (chat.go).
 	llm llmFlags
+	// tls is HTTPS and the plain-HTTP policy (tls.go).
+	tls tlsFlags
+	// national are the e-prescription system and the health book (national.go).
+	national nationalFlags
+	// inbound are the check-in webhooks and the alerts they raise (inbound.go).
+	inbound inboundFlags
 }
 
 func (f *serverFlags) register(cmd *cobra.Command) {
@@ -70,6 +76,9 @@ func (f *serverFlags) register(cmd *cobra.Command) {
 	f.rules.register(cmd)
 	f.channels.register(cmd)
 	f.llm.register(cmd)
+	f.tls.register(cmd)
+	f.national.register(cmd)
+	f.inbound.register(cmd)
 }
 
 func newServeCmd() *cobra.Command {
@@ -118,13 +127,19 @@ type app struct {
 	subs    *subscription.Service // FHIR rest-hook Subscriptions (subscriptions.go)
 	bhyt    *bhytSending          // BHYT claims sent when encounters finish (bhytsend.go)
 	chans   *channels             // reminder channels (channels.go)
+	// national submits e-prescriptions and pushes the health book (national.go).
+	national *nationalSending
 	// chat reads patients' free-text check-ins: the rules, plus the
-	// optional model of --llm-url (chat.go). No inbound chat route is
-	// mounted yet; it is built here so that a bad setting fails at start.
-	chat chat.Classifier
+	// optional model of --llm-url (chat.go); inbound is where they arrive
+	// (/me/chat, /hooks/sms, /hooks/zalo: inbound.go).
+	chat    chat.Classifier
+	inbound *checkins
 }
 
 func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error) {
+	if err := f.tls.prepare(f.addr, f.dataDir, log); err != nil { // tls.go
+		return nil, err
+	}
 	chatc, err := openChatClassifier(&f.llm, log)
 	if err != nil {
 		return nil, err
@@ -172,8 +187,16 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 		st.Close()
 		return nil, err
 	}
+	natl, err := openNational(ctx, &f.national, f.dataDir, log, signing, model)
+	if err != nil {
+		bhytq.close()
+		subs.Close()
+		exports.Close()
+		st.Close()
+		return nil, err
+	}
 	api := rest.New(rest.Config{
-		Store:   subs.Wrap(bhytq.wrap(sec.store(metrics.Store(st)))),
+		Store:   subs.Wrap(bhytq.wrap(natl.wrap(sec.store(metrics.Store(st))))),
 		Indexer: ix,
 		Parser: rest.QueryParserFunc(func(typ string, params url.Values, strict bool) (*search.Query, error) {
 			return search.ParseQuery(model, typ, params, strict)
@@ -207,6 +230,14 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 		st.Close()
 		return nil, err
 	}
+	// Patients' check-ins: the app's chat and the SMS and Zalo webhooks.
+	inbound, err := openInbound(&f.inbound, chans, chatc, f.channels.zaloToken, sec.trusted(api), f.appClock, log)
+	if err != nil {
+		chans.close()
+		st.Close()
+		return nil, err
+	}
+	inbound.mount(mux)
 	webCfg := web.Config{
 		Store: sec.store(metrics.Store(st)),
 		Queries: web.QueryParserFunc(func(typ string, params url.Values) (*search.Query, error) {
@@ -217,6 +248,7 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 		Now:     f.appClock,
 		Logger:  log,
 		Push:    chans.web,
+		Chat:    webChat{inbound},
 	}
 	// The population dashboard at /app/population (aggregates only).
 	if webCfg.Population, err = newPopulationPage(metrics.Store(st), model, f.appClock); err != nil {
@@ -238,9 +270,11 @@ func openApp(ctx context.Context, f *serverFlags, log *slog.Logger) (*app, error
 	}
 	ui.Mount(mux)
 	h := obs.RequestLog(log, metrics.Middleware(sec.middleware(sec.populationGate(mux))))
-	jobs := medLoop{dataDir: f.dataDir, fhir: sec.trusted(api), metrics: newMedLoopMetrics(reg), now: f.appClock, channel: chans.channel, push: chans.push}
+	jobs := medLoop{dataDir: f.dataDir, fhir: sec.trusted(api), metrics: newMedLoopMetrics(reg), now: f.appClock, channel: chans.channel, push: chans.push,
+		missedInARow: inbound.scanner.MissedInARow, lookback: inbound.scanner.Lookback}
 	bhytq.setAPI(sec.trusted(api), metrics.Store(st))
-	return &app{flags: f, log: log, store: st, handler: h, indexer: ix, exports: exports, sec: sec, jobs: jobs, subs: subs, chans: chans, bhyt: bhytq, chat: chatc}, nil
+	natl.setup(metrics.Store(st), chans.channel)
+	return &app{flags: f, log: log, store: st, handler: h, indexer: ix, exports: exports, sec: sec, jobs: jobs, subs: subs, chans: chans, bhyt: bhytq, national: natl, chat: chatc, inbound: inbound}, nil
 }
 
 func (a *app) close() {
@@ -250,6 +284,7 @@ func (a *app) close() {
 	}
 	a.sec.close()
 	a.bhyt.close()
+	a.national.close()
 	a.chans.close()
 	if err := a.store.Close(); err != nil {
 		a.log.Error("close store", "err", err)
@@ -272,8 +307,9 @@ func (a *app) serve(ctx context.Context, out io.Writer, banner func(base string)
 	defer stopJobs()
 	defer startSubscriptions(ctx, a.subs, a.log)()
 	defer a.bhyt.start(ctx)()
+	defer a.national.start(ctx)()
 	srv := &http.Server{
-		Handler:           a.handler,
+		Handler:           a.flags.tls.hsts(a.handler),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute, // large transaction bundles upload slowly
 		WriteTimeout:      5 * time.Minute,
@@ -281,15 +317,18 @@ func (a *app) serve(ctx context.Context, out io.Writer, banner func(base string)
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
-	base := "http://" + ln.Addr().String()
+	base := a.flags.tls.scheme() + "://" + ln.Addr().String()
 	fmt.Fprintf(out, "Sen đang chạy / Sen is serving the FHIR API at %s/fhir\n", base)
 	fmt.Fprint(out, a.chans.banner())
+	if a.inbound != nil {
+		fmt.Fprint(out, a.inbound.banner())
+	}
 	if banner != nil {
 		fmt.Fprint(out, banner(base))
 	}
 	a.log.Info("listening", "addr", ln.Addr().String())
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- a.flags.tls.serve(srv, ln) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

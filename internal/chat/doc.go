@@ -22,6 +22,13 @@
 // identifiers and the patient's names become placeholders. Evaluate
 // scores rules, model and merge on a labelled set (`sen chat eval`).
 //
+// Messages arrive by the patient app's chat, an SMS gateway's callback or
+// the Zalo OA webhook (inbound.go): CleanText is what is kept of a
+// message, Turn the two Communications that keep an exchange, and
+// VerifySMS, ParseSMS and VerifyZalo check and read the webhooks (the
+// server in cmd/sen finds the patient and records through
+// internal/clinical/alert).
+//
 // Parse and Scrub are pure; only OpenAI does I/O (HTTP to the configured
 // endpoint). The package holds no package state, imports internal/vn for
 // folding and must not import the store, REST or any backend.

@@ -2,8 +2,10 @@ package record
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/sen-emr/sen/internal/fhir"
@@ -30,17 +32,22 @@ func RecordTypes() []string {
 		"AllergyIntolerance", "CarePlan", "ClinicalImpression", "Immunization", "ImagingStudy", "Provenance", "AdverseEvent"}
 }
 
-// Purge physically removes typ/id through x if, and only if, its retention
-// period has run at now. A record still under retention is refused with
-// the same *RetainedError a deletion gets (class, end of episode, expiry),
-// a resource that is not a medical record with ErrNotRecord; in both
-// cases nothing is removed. A deleted resource is judged by its last
-// version. With dryRun nothing is removed either: Purge only says whether
-// it would.
-//
-// The check and the removal are two steps: run the purge when nobody
-// writes to the records concerned (the retention report lists them).
-func (g *Guard) Purge(ctx context.Context, x Expunger, typ, id string, now time.Time, dryRun bool) error {
+// Verdict is why a record may be purged: its retention class, the date
+// until which it had to be kept, and the patient it belongs to ("" when
+// it names none), for the purge's audit trail.
+type Verdict struct {
+	Type, ID string
+	Class    Class
+	Until    time.Time
+	Patient  string
+}
+
+// Judge decides whether typ/id may be purged at now without removing
+// anything. A record still under retention is refused with the same
+// *RetainedError a deletion gets (class, end of episode, expiry), a
+// resource that is not a medical record with ErrNotRecord. A deleted
+// resource is judged by its last version.
+func (g *Guard) Judge(ctx context.Context, typ, id string, now time.Time) (Verdict, error) {
 	var body []byte
 	cur, err := g.Store.Read(ctx, typ, id)
 	switch kind := fhir.KindOf(err); {
@@ -48,19 +55,59 @@ func (g *Guard) Purge(ctx context.Context, x Expunger, typ, id string, now time.
 		body = cur.JSON
 	case kind == fhir.KindGone:
 		if body, err = lastBody(ctx, g.Store, typ, id); err != nil {
-			return fmt.Errorf("purge %s/%s: %w", typ, id, err)
+			return Verdict{}, fmt.Errorf("purge %s/%s: %w", typ, id, err)
 		}
 	default:
-		return err
+		return Verdict{}, err
 	}
 	ep, ok, err := ResolveEpisode(ctx, g.Store, typ, body, g.Conditions)
 	if err != nil {
-		return fmt.Errorf("purge %s/%s: %w", typ, id, err)
+		return Verdict{}, fmt.Errorf("purge %s/%s: %w", typ, id, err)
 	}
 	if !ok {
-		return fmt.Errorf("%s/%s: %w", typ, id, ErrNotRecord)
+		return Verdict{}, fmt.Errorf("%s/%s: %w", typ, id, ErrNotRecord)
 	}
 	if err := CheckDelete(typ+"/"+id, ep, now); err != nil {
+		return Verdict{}, err
+	}
+	v := Verdict{Type: typ, ID: id, Class: Classify(ep)}
+	v.Until, _ = v.Class.Expiry(ep)
+	v.Patient = patientOf(body)
+	if v.Patient == "" {
+		// A record that names only its Encounter belongs to the
+		// Encounter's patient.
+		var res obj
+		if json.Unmarshal(body, &res) == nil && encounterRef(res) != "" {
+			if e, err := g.Store.Read(ctx, "Encounter", encounterRef(res)); err == nil {
+				v.Patient = patientOf(e.JSON)
+			}
+		}
+	}
+	return v, nil
+}
+
+// patientOf is the id of the Patient a record's subject or patient names.
+func patientOf(body []byte) string {
+	var res obj
+	if json.Unmarshal(body, &res) != nil {
+		return ""
+	}
+	for _, path := range []string{"subject.reference", "patient.reference"} {
+		if p, ok := strings.CutPrefix(str(res, path), "Patient/"); ok {
+			return p
+		}
+	}
+	return ""
+}
+
+// Purge physically removes typ/id through x if, and only if, its retention
+// period has run at now (Judge). Otherwise, or with dryRun, nothing is
+// removed.
+//
+// The check and the removal are two steps: run the purge when nobody
+// writes to the records concerned (the retention report lists them).
+func (g *Guard) Purge(ctx context.Context, x Expunger, typ, id string, now time.Time, dryRun bool) error {
+	if _, err := g.Judge(ctx, typ, id, now); err != nil {
 		return err
 	}
 	if dryRun {

@@ -76,6 +76,7 @@ type columnNode struct {
 	expr       *fhirpath.Expression
 	pos        int
 	collection bool
+	fast       fastColumn // how to read it without FHIRPath, if at all
 }
 
 // Compile parses and validates a ViewDefinition in JSON. Errors for an
@@ -157,6 +158,7 @@ func compile(def *definition) (*View, error) {
 	v.root = root
 	v.columns = c.columns
 	v.keep = newProjection(v.resource, c.sources)
+	markFast(m, v.resource, root, true)
 	return v, nil
 }
 

@@ -24,12 +24,18 @@ import (
 // Errors are the same as DecodeJSON's for the same input: a body is
 // rejected whether or not the broken part is projected away.
 func (v *View) decode(body []byte) (fhirpath.Value, error) {
-	d := decoder{s: string(body), keep: v.keep}
+	return v.decodeString(string(body))
+}
+
+// decodeString is decode over a body the caller will never modify (the
+// decoded strings share its memory).
+func (v *View) decodeString(body string) (fhirpath.Value, error) {
+	d := decoder{s: body, keep: v.keep}
 	d.space()
 	if d.i >= len(d.s) || d.s[d.i] != '{' {
 		// Not an object: let the FHIRPath decoder build (or reject) it, so
 		// Eval reports exactly what it reports for other inputs.
-		return fhirpath.DecodeJSON(body)
+		return fhirpath.DecodeJSON([]byte(body))
 	}
 	m, err := d.object(true)
 	if err != nil {

@@ -236,6 +236,12 @@ func (r *run) repeat(s *selectNode, node fhirpath.Value, idx int, out fhirpath.C
 func (r *run) body(s *selectNode, f fhirpath.Value, idx int, k func() error) error {
 	for i := range s.columns {
 		c := &s.columns[i]
+		if c.fast.kind != fastNone {
+			if v, ok := c.fast.value(f); ok {
+				r.row[c.pos] = v
+				continue
+			}
+		}
 		vals, err := r.eval(c.expr, f, idx)
 		if err != nil {
 			return fmt.Errorf("column %q: %w", c.name, err)

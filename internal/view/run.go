@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"unsafe"
 )
 
 // Source streams stored resources of one type. Each calls fn with the JSON
@@ -18,17 +19,20 @@ type Source interface {
 // RunOptions tune Run.
 type RunOptions struct {
 	// Workers is the number of goroutines that decode and evaluate
-	// resources while the source is read and rows are written: 0 means
-	// GOMAXPROCS, 1 evaluates in the calling goroutine. Rows are written
-	// in the source's order either way.
+	// resources while the source is read and rows are written; 0 and 1
+	// evaluate in the calling goroutine, -1 means GOMAXPROCS. Rows are
+	// written in the source's order either way. More workers pay for
+	// copying each body and handing batches over, which only idle cores
+	// repay: on a shared two-core machine one worker was as fast
+	// (docs/benchmarks.md §4), so one is the default.
 	Workers int
 }
 
 // Run evaluates the view over every resource the source holds of the
 // view's type and writes the rows to w, then closes w. It stops at the
 // first error (a resource that does not decode, an evaluation error, a
-// write error) or when ctx is done. Resources are evaluated in parallel
-// (RunWith with the zero RunOptions).
+// write error) or when ctx is done. It is RunWith with the zero
+// RunOptions.
 func Run(ctx context.Context, v *View, src Source, w Writer) error {
 	return RunWith(ctx, v, src, w, RunOptions{})
 }
@@ -38,11 +42,11 @@ func Run(ctx context.Context, v *View, src Source, w Writer) error {
 // the first error in source order, with every row before it written.
 func RunWith(ctx context.Context, v *View, src Source, w Writer, opts RunOptions) error {
 	workers := opts.Workers
-	if workers <= 0 {
+	if workers < 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	var err error
-	if workers == 1 {
+	if workers <= 1 {
 		err = runSequential(ctx, v, src, w)
 	} else {
 		err = runParallel(ctx, v, src, w, workers)
@@ -90,8 +94,12 @@ type batch struct {
 	done  chan struct{}
 }
 
+// reset readies b for new bodies. The body buffer is never reused: the
+// decoded resources of the last round share its memory (decodeString),
+// and rows written later may still hold their strings.
 func (b *batch) reset() {
-	b.body, b.ends, b.cells, b.err = b.body[:0], b.ends[:0], b.cells[:0], nil
+	b.body = make([]byte, 0, max(len(b.body)+len(b.body)/8, 64<<10))
+	b.ends, b.cells, b.err = b.ends[:0], b.cells[:0], nil
 	b.done = make(chan struct{})
 }
 
@@ -183,13 +191,16 @@ func runParallel(ctx context.Context, v *View, src Source, w Writer, workers int
 // evalBatch decodes and evaluates every resource of b, stopping at the
 // first error.
 func evalBatch(ctx context.Context, v *View, r *run, b *batch) {
+	// The batch's buffer is not written again (reset allocates a new
+	// one), so its strings can share it.
+	body := unsafe.String(unsafe.SliceData(b.body), len(b.body))
 	start := 0
 	for _, end := range b.ends {
 		if err := ctx.Err(); err != nil {
 			b.err = err
 			return
 		}
-		res, err := v.decode(b.body[start:end])
+		res, err := v.decodeString(body[start:end])
 		start = end
 		if err == nil {
 			err = r.resource(res)

@@ -22,9 +22,10 @@ type Request struct {
 	Patients     []string          // patient ids
 	Groups       []string          // group ids
 	Since        string            // instant, as given
-	// Workers is how many goroutines decode and evaluate resources (0:
-	// GOMAXPROCS, 1: the calling goroutine); rows keep the source's order.
-	// It is a server setting, not a $run parameter.
+	// Workers is how many goroutines decode and evaluate resources
+	// (view.RunOptions: 0 or 1 the calling goroutine, -1 GOMAXPROCS);
+	// rows keep the source's order. A server setting, not a $run
+	// parameter.
 	Workers int
 }
 

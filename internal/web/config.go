@@ -97,6 +97,8 @@ type Config struct {
 	// Push, when set, lets the patient app subscribe a browser to
 	// reminders by Web Push (push.go).
 	Push PushSubscriptions
+	// Chat, when set, is the patient app's chat at /me/chat (me_chat.go).
+	Chat Conversations
 }
 
 func (c *Config) check() error {

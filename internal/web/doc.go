@@ -22,6 +22,7 @@
 // identifiers from vn, messages from i18n.
 //
 // It may import store (the contract), search, fhir, i18n, vn, audit (the
-// patient's access log) and clinical/medication. It must not import a storage backend, rest or cmd/sen;
+// patient's access log), clinical/medication and chat (the conversation's
+// FHIR vocabulary; Config.Chat does the recording). It must not import a storage backend, rest or cmd/sen;
 // webtest (test doubles) may import rest.
 package web

@@ -84,6 +84,8 @@ var routeTable = []route{
 	{"GET /me/medicines", (*Handler).meMedicines},
 	{"GET /me/results", (*Handler).meResults},
 	{"GET /me/access", (*Handler).meAccess},
+	{"GET /me/chat", (*Handler).meChat},      // me_chat.go
+	{"POST /me/chat", (*Handler).meChatPost}, // me_chat.go
 	{"GET /me/text", (*Handler).toggleLarge},
 	{"GET /me/for", (*Handler).actFor},
 }

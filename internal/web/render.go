@@ -27,7 +27,7 @@ var staticFS embed.FS
 var pageNames = []string{
 	"landing", "signin_app", "signin_me", "signin_form", "home", "patients", "summary",
 	"prescribe", "pharmacy", "worklists", "record", "population",
-	"me_today", "me_missed", "me_medicines", "me_results", "me_access", "error",
+	"me_today", "me_missed", "me_medicines", "me_results", "me_access", "me_chat", "error",
 }
 
 // templates holds the parsed sets: language → page → template.

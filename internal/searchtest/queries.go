@@ -222,6 +222,27 @@ func queries(c *corpus) []query {
 		add("/Condition?clinical-status="+s, []string{"Condition"}, func(r res) bool { return hasCoding(r, "clinicalStatus.coding", "*", s) })
 	}
 
+	// Parameters stored as other parameters' rows (search.AliasOf):
+	// combo-code is code | component.code; patient is subject restricted
+	// to Patient.
+	comboHas := func(r res, code string) bool {
+		if hasCoding(r, "code.coding", loinc, code) {
+			return true
+		}
+		comps, _ := r["component"].([]any)
+		for _, cm := range comps {
+			if m, ok := cm.(map[string]any); ok && hasCoding(m, "code.coding", loinc, code) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, code := range []string{"8480-6", "8462-4", "85354-9"} {
+		add("/Observation?combo-code="+esc(loinc+"|"+code), obs, func(r res) bool { return comboHas(r, code) })
+		add("/Observation?combo-code:missing=false&combo-code:not="+esc(loinc+"|"+code), obs, func(r res) bool { return !comboHas(r, code) })
+	}
+	add("/Observation?patient:missing=true", obs, func(r res) bool { return !strings.HasPrefix(c.ref(r["subject"]), "Patient/") })
+
 	// :missing.
 	add("/Observation?value-quantity:missing=true", obs, func(r res) bool { return r["valueQuantity"] == nil && r["valueSampledData"] == nil })
 	add("/Observation?value-quantity:missing=false", obs, func(r res) bool { return r["valueQuantity"] != nil })

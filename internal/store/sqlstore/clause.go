@@ -82,10 +82,11 @@ func (p *planner) clause(c *search.Clause, r string, types []string) error {
 		for _, v := range c.Values {
 			a := p.next("i")
 			if v.Missing {
-				p.b.sql(" AND ", r, ".rid NOT IN (SELECT ", a, ".rid FROM ", t.name, " ", a, " WHERE ", a, ".param = ").arg(c.Param)
+				p.b.sql(" AND ", r, ".rid NOT IN (SELECT ", a, ".rid FROM ", t.name, " ", a, " WHERE ")
 			} else {
-				p.b.sql(" AND ", r, ".rid IN (SELECT ", a, ".rid FROM ", t.name, " ", a, " WHERE ", a, ".param = ").arg(c.Param)
+				p.b.sql(" AND ", r, ".rid IN (SELECT ", a, ".rid FROM ", t.name, " ", a, " WHERE ")
 			}
+			p.paramIs(a, c.Param, types, t.name)
 			p.typeFilter(a, types)
 			p.b.sql(")")
 		}
@@ -149,7 +150,8 @@ func (p *planner) clause(c *search.Clause, r string, types []string) error {
 	} else {
 		p.b.sql(" AND ", r, ".rid IN (SELECT ")
 	}
-	p.b.sql(a, ".rid FROM ", t.name, " ", a, " WHERE ", a, ".param = ").arg(c.Param)
+	p.b.sql(a, ".rid FROM ", t.name, " ", a, " WHERE ")
+	p.paramIs(a, c.Param, types, t.name)
 	p.typeFilter(a, types)
 	p.b.sql(" AND (")
 	for i := range c.Values {
@@ -524,7 +526,8 @@ func (p *planner) chain(c *search.Clause, r string, types []string) error {
 	}
 	a, t := p.next("i"), p.next("t")
 	p.b.sql(" AND ", r, ".rid IN (SELECT ", a, ".rid FROM idx_reference ", a, " JOIN resources ", t,
-		" ON ", t, ".type = ", a, ".ref_type AND ", t, ".id = ", a, ".ref_id WHERE ", a, ".param = ").arg(c.Param)
+		" ON ", t, ".type = ", a, ".ref_type AND ", t, ".id = ", a, ".ref_id WHERE ")
+	p.paramIs(a, c.Param, types, tReference.name)
 	p.typeFilter(a, types)
 	if len(targets) == 1 {
 		p.b.sql(" AND ", a, ".ref_type = ").arg(targets[0])
@@ -548,7 +551,8 @@ func (p *planner) has(c *search.Clause, r string, types []string) error {
 	}
 	a, s := p.next("i"), p.next("h")
 	p.b.sql(" AND ", r, ".id IN (SELECT ", a, ".ref_id FROM idx_reference ", a, " JOIN resources ", s,
-		" ON ", s, ".rid = ", a, ".rid WHERE ", a, ".type = ").arg(h.Type).sql(" AND ", a, ".param = ").arg(h.Ref)
+		" ON ", s, ".rid = ", a, ".rid WHERE ", a, ".type = ").arg(h.Type).sql(" AND ")
+	p.paramIs(a, h.Ref, []string{h.Type}, tReference.name)
 	if len(types) == 1 {
 		p.b.sql(" AND ", a, ".ref_type = ").arg(types[0])
 	} else {
@@ -575,7 +579,8 @@ func (p *planner) composite(c *search.Clause, r string, types []string) error {
 		return unsupported("composite parameter %s has %d components; at most %d are supported", c.Param, n, maxComponents)
 	}
 	a := p.next("c")
-	p.b.sql(" AND ", r, ".rid IN (SELECT ", a, ".rid FROM idx_composite ", a, " WHERE ", a, ".param = ").arg(c.Param)
+	p.b.sql(" AND ", r, ".rid IN (SELECT ", a, ".rid FROM idx_composite ", a, " WHERE ")
+	p.paramIs(a, c.Param, types, tComposite.name)
 	p.typeFilter(a, types)
 	p.b.sql(" AND (")
 	for i := range c.Values {

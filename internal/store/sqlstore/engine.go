@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"github.com/sen-emr/sen/internal/fhir/r4"
 	"context"
 	"errors"
 	"time"
@@ -26,6 +27,9 @@ type Options struct {
 	// Terminology answers the token modifiers :in, :not-in, :above and
 	// :below; when nil they are unsupported.
 	Terminology Terminology
+	// Model is the R4 model whose search parameters the index holds
+	// (r4.Load() when nil).
+	Model *r4.Model
 	// Indexer extracts the index entries of contained resources for
 	// _contained searches; when nil, one is built from the R4 model on the
 	// first such search.
@@ -41,6 +45,7 @@ type Engine struct {
 	// insertCols are the columns of each index table in insert order.
 	insertCols map[string][]string
 	ix         lazyIndexer // for _contained (contained.go)
+	aliases    *aliases    // parameters stored as other parameters' rows (alias.go)
 }
 
 // maxInsertRows is the largest multi-row INSERT; a resource's rows for one
@@ -62,7 +67,11 @@ func New(b Backend, opts Options) *Engine {
 	if opts.IncludeDepth <= 0 {
 		opts.IncludeDepth = 4
 	}
-	e := &Engine{b: b, d: b.Dialect(), opts: opts, inserts: map[string][]string{}, insertCols: map[string][]string{}}
+	if opts.Model == nil {
+		opts.Model = r4.Load()
+	}
+	e := &Engine{b: b, d: b.Dialect(), opts: opts, inserts: map[string][]string{}, insertCols: map[string][]string{},
+		aliases: newAliases(opts.Model)}
 	for _, t := range indexTables {
 		e.insertCols[t.name] = append([]string{"rid", "n", "type", "pkey", "param"}, t.cols...)
 		e.inserts[t.name] = make([]string, maxInsertRows+1)

@@ -85,7 +85,12 @@ func (e *Engine) include(ctx context.Context, q Querier, inc search.Include, rev
 		b.sql(" AND i.type = ").arg(inc.Source)
 	}
 	if inc.Param != "" && inc.Param != "*" {
-		b.sql(" AND i.param = ").arg(inc.Param)
+		var types []string
+		if inc.Source != "" && inc.Source != "*" {
+			types = []string{inc.Source}
+		}
+		b.sql(" AND ")
+		paramIs(b, e.aliases, "i", inc.Param, types, tReference.name)
 	}
 	if inc.Target != "" && inc.Target != "*" {
 		b.sql(" AND i.ref_type = ").arg(inc.Target)

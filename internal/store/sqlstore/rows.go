@@ -103,7 +103,7 @@ type indexRows struct {
 	bits int64
 }
 
-func buildRows(ix *search.Indexed) (*indexRows, error) {
+func (en *Engine) buildRows(typ string, ix *search.Indexed) (*indexRows, error) {
 	out := &indexRows{rows: make(map[string][][]any, 8)}
 	for i := range ix.Entries {
 		e := &ix.Entries[i]
@@ -112,6 +112,9 @@ func buildRows(ix *search.Indexed) (*indexRows, error) {
 		}
 		if e.Param == "_id" || e.Param == "_lastUpdated" {
 			continue // answered from the resources row itself
+		}
+		if en.aliases.of(typ, e.Param) != nil {
+			continue // searched through the rows of the parameters it repeats
 		}
 		if e.Type == search.TypeComposite {
 			vals, err := compositeValues(e)

@@ -30,7 +30,7 @@ func (e *Engine) search(ctx context.Context, q Querier, sq *search.Query) (*stor
 	if sq.Type != "" {
 		types = []string{sq.Type}
 	}
-	keys, err := sortKeys(sq.Sort)
+	keys, err := e.sortKeys(sq.Sort, types)
 	if err != nil {
 		return nil, err
 	}
@@ -278,7 +278,7 @@ func keyset(b *builder, keys []sortKey, c *cursor, backward bool) error {
 // sortKeys maps _sort keys to expressions: the minimum index value for
 // ascending and the maximum for descending order (dates: low and high
 // bound), with missing values last either way.
-func sortKeys(ks []search.SortKey) ([]sortKey, error) {
+func (e *Engine) sortKeys(ks []search.SortKey, types []string) ([]sortKey, error) {
 	out := make([]sortKey, 0, len(ks))
 	for _, k := range ks {
 		k := k
@@ -308,8 +308,9 @@ func sortKeys(ks []search.SortKey) ([]sortKey, error) {
 		sub := func(t table, col string, kind byte) {
 			sk.kind = kind
 			sk.expr = func(b *builder) {
-				b.sql("COALESCE((SELECT ", agg, "(o.", col, ") FROM ", t.name, " o WHERE o.rid = r.rid AND o.param = ").arg(k.Param).
-					sql("), ").arg(missing(kind)).sql(")")
+				b.sql("COALESCE((SELECT ", agg, "(o.", col, ") FROM ", t.name, " o WHERE o.rid = r.rid AND ")
+				paramIs(b, e.aliases, "o", k.Param, types, t.name)
+				b.sql("), ").arg(missing(kind)).sql(")")
 			}
 		}
 		switch {

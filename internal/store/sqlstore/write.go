@@ -46,7 +46,7 @@ func (e *Engine) put(ctx context.Context, q Querier, w store.Write, pend *pendin
 	if err := checkIdentity(w.JSON, w.Type, w.ID); err != nil {
 		return nil, err
 	}
-	rows, err := buildRows(&w.Index)
+	rows, err := e.buildRows(w.Type, &w.Index)
 	if err != nil {
 		return nil, &fhir.Error{Kind: fhir.KindInvalid, Msg: fmt.Sprintf("%s/%s: bad index entries", w.Type, w.ID), Err: err}
 	}

@@ -12,10 +12,15 @@ import (
 // check what the real systems are documented to check: a well-formed,
 // unique prescription code; a signed episode.
 
-// FakePrescriptionSystem accepts each well-formed prescription code once.
+// FakePrescriptionSystem accepts each well-formed prescription code once;
+// a second submission of a code gets ErrPrescriptionExists. The first
+// FailFirst submissions fail as if the system were down.
 type FakePrescriptionSystem struct {
-	mu   sync.Mutex
-	seen map[string]bool
+	FailFirst int
+	mu        sync.Mutex
+	calls     int
+	seen      map[string]bool
+	sent      []*Prescription
 }
 
 // Send implements PrescriptionSystem.
@@ -25,14 +30,26 @@ func (f *FakePrescriptionSystem) Send(_ context.Context, rx *Prescription) (stri
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.calls++
+	if f.calls <= f.FailFirst {
+		return "", errors.New("fake e-prescription system: 503 service unavailable")
+	}
 	if f.seen == nil {
 		f.seen = map[string]bool{}
 	}
 	if f.seen[rx.MaDonThuoc] {
-		return "", fmt.Errorf("fake e-prescription system: code %s already used / mã đơn thuốc đã tồn tại", rx.MaDonThuoc)
+		return "", fmt.Errorf("fake e-prescription system: code %s: %w", rx.MaDonThuoc, ErrPrescriptionExists)
 	}
 	f.seen[rx.MaDonThuoc] = true
+	f.sent = append(f.sent, rx)
 	return "RX-ACK-" + rx.MaDonThuoc, nil
+}
+
+// Sent returns the prescriptions accepted so far, in order.
+func (f *FakePrescriptionSystem) Sent() []*Prescription {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]*Prescription(nil), f.sent...)
 }
 
 // FakeHealthBook is a HealthBookGateway that fails the first FailFirst

@@ -14,7 +14,7 @@ func TestFakePrescriptionSystem(t *testing.T) {
 		wantErr string
 	}{
 		{"01013abc1234-C", ""},
-		{"01013abc1234-C", "already used"},
+		{"01013abc1234-C", "already submitted"},
 		{"0101-bad", "not xxxxxyyyyyyy-z"},
 	}
 	for _, tt := range tests {

@@ -2,6 +2,7 @@ package record
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -83,4 +84,30 @@ func PushUntilAcknowledged(ctx context.Context, g HealthBookGateway, e *HealthBo
 		wait *= 2
 	}
 	return "", fmt.Errorf("health book %s: not acknowledged after %d attempts / chưa được xác nhận: %w", e.Dot.MaDot, attempts, last)
+}
+
+// SignedPayload is what the facility's signature ChuKy covers: the
+// episode's JSON without ChuKy.
+func (e *HealthBookEpisode) SignedPayload() ([]byte, error) {
+	c := *e
+	c.ChuKy = ""
+	return json.Marshal(&c)
+}
+
+// SignHealthBook sets e.ChuKy to sign(SignedPayload()): a detached
+// signature by the facility's key (sen serve uses a compact JWS).
+func SignHealthBook(e *HealthBookEpisode, sign func(payload []byte) (string, error)) error {
+	p, err := e.SignedPayload()
+	if err != nil {
+		return fmt.Errorf("health book %s: %w", e.Dot.MaDot, err)
+	}
+	sig, err := sign(p)
+	if err != nil {
+		return fmt.Errorf("health book %s: sign: %w", e.Dot.MaDot, err)
+	}
+	if sig == "" {
+		return fmt.Errorf("health book %s: empty signature", e.Dot.MaDot)
+	}
+	e.ChuKy = sig
+	return nil
 }

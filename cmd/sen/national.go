@@ -35,8 +35,8 @@ import (
 // The national e-prescription system and the VNeID health book in a
 // serving Sen (docs/regulations.md).
 //
-// E-prescriptions: a MedicationRequest stored finalised (status active or
-// completed, intent order) without a national code gets one in
+// E-prescriptions: a MedicationRequest stored as an active order without a
+// national code gets one in
 // groupIdentifier as it is written (the requests of one patient and
 // encounter in one transaction share it), so the code is part of the
 // record the prescriber signs. Once the write has committed, a job

@@ -24,7 +24,9 @@ func TestAssignPrescriptionCode(t *testing.T) {
 		unchanged bool
 	}{
 		{"active order gets a code", body("active", "order", ""), "", "new", false},
-		{"completed original-order gets a code", body("completed", "original-order", ""), "", "new", false},
+		{"active original-order gets a code", body("active", "original-order", ""), "", "new", false},
+		{"completed without a code is history: none", body("completed", "order", ""), "", "", true},
+		{"completed keeps its code", body("completed", "order", `,"groupIdentifier":{"value":"79001zzzzzzz-C"}`), "", "79001zzzzzzz-C", true},
 		{"second request of a prescription shares it", body("active", "order", ""), "01013abcdefg-C", "01013abcdefg-C", false},
 		{"a coded request keeps its code", body("active", "order", `,"groupIdentifier":{"value":"79001zzzzzzz-N"}`), "01013abcdefg-C", "79001zzzzzzz-N", true},
 		{"draft", body("draft", "order", ""), "", "", true},

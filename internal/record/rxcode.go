@@ -52,20 +52,25 @@ func PrescriptionCodeOf(body []byte) string {
 	return m.GroupIdentifier.Value
 }
 
-// AssignPrescriptionCode gives a finalised MedicationRequest without a
-// national code one: code when not empty (the other requests of the same
+// AssignPrescriptionCode gives an active order (a MedicationRequest being
+// prescribed now) without a national code one: code when not empty (the other requests of the same
 // prescription already got it), else a new one for facility, of type C
 // (ordinary medicines; narcotic and psychotropic prescriptions must come
 // with their code from the prescriber's workflow). It returns the body
 // with groupIdentifier set and the code; a body that is not a finalised
 // prescription, or that already has a code, comes back unchanged with
-// its code ("" for none).
+// its code ("" for none). A completed request without a code gets none:
+// it is history being recorded (an import), not a prescription being made.
 func AssignPrescriptionCode(body []byte, facility, code string, rnd io.Reader) ([]byte, string, error) {
 	if !IsFinalPrescription(body) {
 		return body, "", nil
 	}
 	if c := PrescriptionCodeOf(body); c != "" {
 		return body, c, nil
+	}
+	var st struct{ Status string }
+	if json.Unmarshal(body, &st) != nil || st.Status != "active" {
+		return body, "", nil
 	}
 	if code == "" {
 		var err error

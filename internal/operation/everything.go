@@ -1,7 +1,9 @@
 package operation
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -79,33 +81,100 @@ func (e *Everything) Run(ctx context.Context, q EverythingQuery) (*store.Page, e
 	if err != nil {
 		return nil, err
 	}
-	// Referenced resources outside the compartment, once per page.
+	// Referenced resources outside the compartment, once per page. Page
+	// resources of a compartment type can never be such a target, so only
+	// the others (a _type list may name them) need remembering.
+	compartment := map[string]bool{}
+	isIn := func(typ string) bool {
+		in, ok := compartment[typ]
+		if !ok {
+			in = inCompartment(typ)
+			compartment[typ] = in
+		}
+		return in
+	}
 	seen := map[string]bool{}
 	for _, r := range page.Resources {
-		seen[r.Type+"/"+r.ID] = true
+		if !isIn(r.Type) {
+			seen[r.Type+"/"+r.ID] = true
+		}
 	}
 	for _, r := range page.Resources {
-		_, err := rewriteRefs(r.JSON, func(ref string) (string, error) {
-			typ, id, ok := strings.Cut(ref, "/")
-			if !ok || strings.Contains(id, "/") || seen[ref] || inCompartment(typ) || !e.Model.IsResource(typ) {
-				return ref, nil
+		err := eachRef(r.JSON, func(ref []byte) {
+			slash := bytes.IndexByte(ref, '/')
+			if slash <= 0 || bytes.IndexByte(ref[slash+1:], '/') >= 0 || slash == len(ref)-1 {
+				return
 			}
-			if len(q.Types) > 0 && !contains(q.Types, typ) {
-				return ref, nil
+			typ := ref[:slash]
+			if in, ok := compartment[string(typ)]; ok && in {
+				return
 			}
-			seen[ref] = true
-			res, err := e.Store.Read(ctx, typ, id)
+			if seen[string(ref)] || isIn(string(typ)) || !e.Model.IsResource(string(typ)) {
+				return
+			}
+			if len(q.Types) > 0 && !contains(q.Types, string(typ)) {
+				return
+			}
+			key := string(ref)
+			seen[key] = true
+			res, err := e.Store.Read(ctx, key[:slash], key[slash+1:])
 			if err != nil {
-				return ref, nil // dangling or deleted: nothing to include
+				return // dangling or deleted: nothing to include
 			}
 			page.Included = append(page.Included, res)
-			return ref, nil
 		})
 		if err != nil {
 			return nil, fmt.Errorf("$everything: references of %s/%s: %w", r.Type, r.ID, err)
 		}
 	}
 	return page, nil
+}
+
+// eachRef calls fn with the value of every "reference" member of body,
+// unescaped; the slice is only valid during the call. Like rewriteRefs it
+// scans the raw JSON: a member name is recognised by the colon after it.
+func eachRef(body []byte, fn func(ref []byte)) error {
+	var buf []byte
+	for i := 0; ; {
+		k := indexRefKey(body, i)
+		if k < 0 {
+			return nil
+		}
+		i = k + 1
+		if k > 0 && body[k-1] == '\\' {
+			continue // an escaped quote inside a string
+		}
+		j := skipSpace(body, k+len(refKey))
+		if j >= len(body) || body[j] != ':' {
+			continue
+		}
+		j = skipSpace(body, j+1)
+		if j >= len(body) || body[j] != '"' {
+			continue
+		}
+		end, escaped := j+1, false
+		for end < len(body) && body[end] != '"' {
+			if body[end] == '\\' {
+				escaped = true
+				end++
+			}
+			end++
+		}
+		if end >= len(body) {
+			return fhir.Errorf(fhir.KindInvalid, "unterminated reference string")
+		}
+		i = end + 1
+		if !escaped {
+			fn(body[j+1 : end])
+			continue
+		}
+		var ref string
+		if err := json.Unmarshal(body[j:end+1], &ref); err != nil {
+			return fhir.Errorf(fhir.KindInvalid, "malformed reference string: %v", err)
+		}
+		buf = append(buf[:0], ref...)
+		fn(buf)
+	}
 }
 
 func contains(list []string, s string) bool {

@@ -2,6 +2,7 @@ package operation
 
 import (
 	"errors"
+	"slices"
 	"testing"
 )
 
@@ -33,6 +34,10 @@ func TestRewriteRefs(t *testing.T) {
 		{"inside a string", `{"text":"say \"reference\": \"urn:uuid:a\""}`, `{"text":"say \"reference\": \"urn:uuid:a\""}`, nil},
 		{"escaped value", `{"reference":"urn:uuid:\u0061"}`, `{"reference":"Patient/a"}`, nil},
 		{"not a string", `{"reference":12}`, `{"reference":12}`, nil},
+		{"lookalike keys", `{"preference":"urn:uuid:a","xreference":"urn:uuid:a","ference":"urn:uuid:a","reference":"urn:uuid:b"}`,
+			`{"preference":"urn:uuid:a","xreference":"urn:uuid:a","ference":"urn:uuid:a","reference":"Encounter/b"}`, nil},
+		{"key at the start", `"reference":"urn:uuid:a"`, `"reference":"Patient/a"`, nil},
+		{"tail at the start", `ference":"urn:uuid:a","reference":"urn:uuid:b"`, `ference":"urn:uuid:a","reference":"Encounter/b"`, nil},
 		{"unresolved", `{"reference":"Organization?identifier=none"}`, "", errUnresolved},
 		{"unterminated", `{"reference":"urn:uuid:a`, "", errors.New("unterminated")},
 	}
@@ -109,4 +114,32 @@ func FuzzImportInput(f *testing.F) {
 		rv := newResolver(nil)
 		_, _ = rv.prepareJSON(b)
 	})
+}
+
+func TestEachRef(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []string
+		wantErr  bool
+	}{
+		{"none", `{"resourceType":"Patient","id":"a"}`, nil, false},
+		{"several", `{"subject":{"reference":"Patient/a"},"performer":[{"reference" : "Practitioner/p"},{"display":"x"}]}`,
+			[]string{"Patient/a", "Practitioner/p"}, false},
+		{"lookalikes", `{"preference":"Patient/x","reference":"Organization/o","text":"reference"}`, []string{"Organization/o"}, false},
+		{"escaped", `{"reference":"Location\/l1"}`, []string{"Location/l1"}, false},
+		{"inside a string", `{"text":"say \"reference\": \"Patient/a\""}`, nil, false},
+		{"unterminated", `{"reference":"Patient/a`, nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			err := eachRef([]byte(tt.in), func(ref []byte) { got = append(got, string(ref)) })
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err %v, want error %v", err, tt.wantErr)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
 }

@@ -52,6 +52,10 @@ func (e *Engine) search(ctx context.Context, q Querier, sq *search.Query) (*stor
 	}
 
 	page := &store.Page{Total: -1}
+	// countLater is set when the first page itself may give the accurate
+	// total: when it is the only page, the total is its length and the
+	// COUNT query (as costly as the page on a large compartment) is saved.
+	countLater := false
 	if cur == nil {
 		cur = &cursor{FP: fp, Total: -1}
 		b := newBuilder(e.d)
@@ -60,30 +64,18 @@ func (e *Engine) search(ctx context.Context, q Querier, sq *search.Query) (*stor
 			return nil, fmt.Errorf("search snapshot: %w", err)
 		}
 		total := sq.Total
-		if sq.Summary == "count" && total == "" {
-			total = "accurate"
-		}
 		if total == "" {
 			total = "accurate"
 		}
-		if total == "accurate" || total == "estimate" {
-			b := newBuilder(e.d)
-			if total == "estimate" {
-				b.sql("SELECT COUNT(*) FROM (SELECT 1 FROM resources r")
-			} else {
-				b.sql("SELECT COUNT(*) FROM resources r")
-			}
-			if err := where(b); err != nil {
+		switch {
+		case total == "accurate" && sq.Summary != "count" && sq.Offset == 0:
+			countLater = true
+		case total == "accurate" || total == "estimate":
+			n, err := e.count(ctx, q, sq, types, where, total == "estimate")
+			if err != nil {
 				return nil, err
 			}
-			if total == "estimate" {
-				b.sql(" LIMIT ").arg(int64(estimateCap)).sql(") x")
-			}
-			var n int64
-			if _, err := queryRow(ctx, q, b.String(), b.args, &n); err != nil {
-				return nil, fmt.Errorf("search count: %w", err)
-			}
-			cur.Total = int(n)
+			cur.Total = n
 		}
 	}
 	page.Total = cur.Total
@@ -103,12 +95,12 @@ func (e *Engine) search(ctx context.Context, q Querier, sq *search.Query) (*stor
 		b.sql(" AS s", strconv.Itoa(i))
 	}
 	b.sql(" FROM resources r")
-	if err := where(b); err != nil {
+	backward := cur.Back
+	if err := e.pageWhere(b, sq, types, where, keys, cur, backward, count+1); err != nil {
 		return nil, err
 	}
 	b.sql(" AND r.rid <= ").arg(cur.Asof)
 	b.sql(") y")
-	backward := cur.Back
 	if cur.Rid != 0 {
 		b.sql(" WHERE ")
 		if err := keyset(b, keys, cur, backward); err != nil {
@@ -166,6 +158,16 @@ func (e *Engine) search(ctx context.Context, q Querier, sq *search.Query) (*stor
 	if more {
 		hits, page.Resources = hits[:count], page.Resources[:count]
 	}
+	if countLater {
+		if more {
+			if cur.Total, err = e.count(ctx, q, sq, types, where, false); err != nil {
+				return nil, err
+			}
+		} else {
+			cur.Total = len(hits)
+		}
+		page.Total = cur.Total
+	}
 	if backward {
 		reverse(hits)
 		reverse(page.Resources)
@@ -195,6 +197,33 @@ func (e *Engine) search(ctx context.Context, q Querier, sq *search.Query) (*stor
 		page.Included = inc
 	}
 	return page, nil
+}
+
+// count runs the COUNT query of a search's filter, from the index alone
+// when it can (drive.go); estimate stops counting at estimateCap rows.
+func (e *Engine) count(ctx context.Context, q Querier, sq *search.Query, types []string, where func(b *builder) error, estimate bool) (int, error) {
+	if !estimate {
+		if n, ok, err := e.indexCount(ctx, q, sq, types); ok || err != nil {
+			return n, err
+		}
+	}
+	b := newBuilder(e.d)
+	if estimate {
+		b.sql("SELECT COUNT(*) FROM (SELECT 1 FROM resources r")
+	} else {
+		b.sql("SELECT COUNT(*) FROM resources r")
+	}
+	if err := where(b); err != nil {
+		return 0, err
+	}
+	if estimate {
+		b.sql(" LIMIT ").arg(int64(estimateCap)).sql(") x")
+	}
+	var n int64
+	if _, err := queryRow(ctx, q, b.String(), b.args, &n); err != nil {
+		return 0, fmt.Errorf("search count: %w", err)
+	}
+	return int(n), nil
 }
 
 func keyStrings(vals []any) []string {

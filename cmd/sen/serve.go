@@ -61,6 +61,8 @@ type serverFlags struct {
 	national nationalFlags
 	// inbound are the check-in webhooks and the alerts they raise (inbound.go).
 	inbound inboundFlags
+	// pprof is the profiler's loopback address ("": off; pprof.go).
+	pprof string
 }
 
 func (f *serverFlags) register(cmd *cobra.Command) {
@@ -70,6 +72,7 @@ func (f *serverFlags) register(cmd *cobra.Command) {
 	cmd.Flags().Int64Var(&f.maxBodyBytes, "max-body-bytes", 16<<20, "largest accepted request body in bytes")
 	cmd.Flags().StringVar(&f.logFormat, "log-format", "text", `log format: "text" or "json"`)
 	cmd.Flags().DurationVar(&f.shutdownWait, "shutdown-timeout", 30*time.Second, "how long to drain requests on SIGINT/SIGTERM")
+	cmd.Flags().StringVar(&f.pprof, "pprof", "", "serve Go's profiler (/debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060 (off when empty)")
 	cmd.Flags().BoolVar(&f.noAuth, "no-auth", false, "serve without sign-in, access control or audit (refused unless --addr is loopback)")
 	f.sign.register(cmd)
 	f.oidc.register(cmd)
@@ -305,6 +308,14 @@ func (a *app) serve(ctx context.Context, out io.Writer, banner func(base string)
 		return fmt.Errorf("background jobs: %w", err)
 	}
 	defer stopJobs()
+	if a.flags.pprof != "" {
+		stop, err := startPprof(a.flags.pprof, a.log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stop()
+	}
 	defer startSubscriptions(ctx, a.subs, a.log)()
 	defer a.bhyt.start(ctx)()
 	defer a.national.start(ctx)()

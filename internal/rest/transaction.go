@@ -8,8 +8,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/google/uuid"
 
@@ -293,25 +296,49 @@ func (s *server) runTransactionOnce(ctx context.Context, ops []*txOp, rep bool) 
 	}
 	// 2. Rewrite references and prepare the writes (validation and index
 	// entries) outside the database transaction.
+	// Entries are independent here and validation and indexing are most of
+	// a bundle's CPU, so they run on every core (one client's transaction
+	// no longer leaves the other core idle); conditional references are
+	// resolved one at a time through the shared cache.
 	condRefs := map[string]string{}
-	for _, op := range ops {
+	var refMu sync.Mutex
+	resolve := func(ref string) (string, error) {
+		refMu.Lock()
+		defer refMu.Unlock()
+		return s.resolveRef(ctx, ref, ids, condRefs)
+	}
+	errs := make([]error, len(ops))
+	forEach(len(ops), func(i int) {
+		op := ops[i]
 		if op.res == nil || op.matched != nil {
-			continue
+			return
 		}
-		body, err := rewriteRefs(encodeMembers(op.res.ms), func(ref string) (string, error) {
-			return s.resolveRef(ctx, ref, ids, condRefs)
-		})
+		defer func() {
+			// A worker goroutine has no request's recovery around it.
+			if r := recover(); r != nil {
+				errs[i] = fmt.Errorf("internal error preparing the entry: %v", r)
+			}
+		}()
+		body, err := rewriteRefs(encodeMembers(op.res.ms), resolve)
 		if err != nil {
-			return nil, atEntry(err, op.index)
+			errs[i] = err
+			return
 		}
 		p, err := s.parseResource(body, op.typ)
 		if err != nil {
-			return nil, atEntry(err, op.index)
+			errs[i] = err
+			return
 		}
 		if op.write, err = s.prepare(p, op.id); err != nil {
-			return nil, atEntry(err, op.index)
+			errs[i] = err
+			return
 		}
 		op.write.IfMatch = op.ifMatch
+	})
+	for i, err := range errs {
+		if err != nil {
+			return nil, atEntry(err, ops[i].index)
+		}
 	}
 	// 3. Everything in one store transaction, in the spec's order.
 	order := make([]*txOp, len(ops))
@@ -546,4 +573,32 @@ func (s *server) responseBundle(typ string, ops []*txOp, rep bool) (*result, err
 		return nil, err
 	}
 	return &result{body: body}, nil
+}
+
+// forEach calls fn(0..n-1) on up to GOMAXPROCS goroutines and returns when
+// all calls have; small n runs inline.
+func forEach(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n/8)
+	if workers < 2 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }

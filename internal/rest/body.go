@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/sen-emr/sen/internal/rawjson"
 	"io"
 	"mime"
 	"net/http"
@@ -60,6 +61,35 @@ type member struct {
 
 // members splits a JSON object into its top-level properties.
 func members(body []byte) ([]member, error) {
+	// The common case, valid JSON, is split by byte offsets (several times
+	// faster than a token decoder over a whole Bundle); the decoder walk
+	// below runs only to explain what is wrong with malformed input.
+	if !json.Valid(body) {
+		return membersExplained(body)
+	}
+	start := rawjson.SkipWS(body, 0)
+	if start >= len(body) || body[start] != '{' {
+		return nil, errors.New("the body is not a JSON object")
+	}
+	ms, err := rawjson.Members(body, start)
+	if err != nil {
+		return nil, fmt.Errorf("malformed JSON: %w", err)
+	}
+	out := make([]member, len(ms))
+	for i, m := range ms {
+		for _, prev := range out[:i] {
+			if prev.key == m.Key {
+				return nil, fmt.Errorf("property %q appears twice", m.Key)
+			}
+		}
+		out[i] = member{m.Key, json.RawMessage(body[m.Start:m.End])}
+	}
+	return out, nil
+}
+
+// membersExplained is members by a token decoder: the error it returns
+// names what is malformed and where.
+func membersExplained(body []byte) ([]member, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	tok, err := dec.Token()
 	if err != nil {

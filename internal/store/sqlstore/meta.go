@@ -1,10 +1,9 @@
 package sqlstore
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/sen-emr/sen/internal/rawjson"
 	"strconv"
 	"time"
 )
@@ -23,25 +22,25 @@ func setMeta(body []byte, version int64, ts time.Time) ([]byte, error) {
 	vid := strconv.AppendQuote(nil, strconv.FormatInt(version, 10))
 	lu := strconv.AppendQuote(nil, formatInstant(ts))
 
-	start := skipWS(body, 0)
+	start := rawjson.SkipWS(body, 0)
 	if start >= len(body) || body[start] != '{' {
 		return nil, errors.New("the resource is not a JSON object")
 	}
-	top, err := members(body, start)
+	top, err := rawjson.Members(body, start)
 	if err != nil {
 		return nil, err
 	}
 	var after = start + 1 // insertion point for a new meta member
 	insertComma := false
 	for _, m := range top {
-		switch m.key {
+		switch m.Key {
 		case "meta":
-			if body[m.vs] != '{' {
+			if body[m.Start] != '{' {
 				return nil, errors.New("meta is not a JSON object")
 			}
-			return patchMetaObject(body, m.vs, vid, lu)
+			return patchMetaObject(body, m.Start, vid, lu)
 		case "resourceType", "id":
-			after = m.ve
+			after = m.End
 			insertComma = true
 		}
 	}
@@ -65,7 +64,7 @@ func setMeta(body []byte, version int64, ts time.Time) ([]byte, error) {
 
 // patchMetaObject sets the two members inside the meta object starting at os.
 func patchMetaObject(body []byte, os int, vid, lu []byte) ([]byte, error) {
-	ms, err := members(body, os)
+	ms, err := rawjson.Members(body, os)
 	if err != nil {
 		return nil, fmt.Errorf("meta: %w", err)
 	}
@@ -76,12 +75,12 @@ func patchMetaObject(body []byte, os int, vid, lu []byte) ([]byte, error) {
 	var edits []edit
 	var haveV, haveL bool
 	for _, m := range ms {
-		switch m.key {
+		switch m.Key {
 		case "versionId":
-			edits = append(edits, edit{m.vs, m.ve, vid})
+			edits = append(edits, edit{m.Start, m.End, vid})
 			haveV = true
 		case "lastUpdated":
-			edits = append(edits, edit{m.vs, m.ve, lu})
+			edits = append(edits, edit{m.Start, m.End, lu})
 			haveL = true
 		}
 	}
@@ -123,117 +122,4 @@ func splice(b []byte, s, e int, ins []byte) []byte {
 	out = append(out, b[:s]...)
 	out = append(out, ins...)
 	return append(out, b[e:]...)
-}
-
-// member is one key/value of a JSON object; [vs, ve) spans the value.
-type member struct {
-	key    string
-	vs, ve int
-}
-
-// members lists the members of the object starting at b[os] == '{'.
-func members(b []byte, os int) ([]member, error) {
-	var out []member
-	i := skipWS(b, os+1)
-	if i < len(b) && b[i] == '}' {
-		return out, nil
-	}
-	for {
-		if i >= len(b) || b[i] != '"' {
-			return nil, errors.New("malformed JSON object: expected a member name")
-		}
-		ke, err := skipString(b, i)
-		if err != nil {
-			return nil, err
-		}
-		var key string
-		if bytes.IndexByte(b[i:ke], '\\') >= 0 {
-			if err := json.Unmarshal(b[i:ke], &key); err != nil {
-				return nil, fmt.Errorf("malformed member name: %w", err)
-			}
-		} else {
-			key = string(b[i+1 : ke-1])
-		}
-		i = skipWS(b, ke)
-		if i >= len(b) || b[i] != ':' {
-			return nil, errors.New("malformed JSON object: expected ':'")
-		}
-		vs := skipWS(b, i+1)
-		ve, err := skipValue(b, vs)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, member{key, vs, ve})
-		i = skipWS(b, ve)
-		if i >= len(b) {
-			return nil, errors.New("malformed JSON object: unexpected end")
-		}
-		if b[i] == '}' {
-			return out, nil
-		}
-		if b[i] != ',' {
-			return nil, errors.New("malformed JSON object: expected ',' or '}'")
-		}
-		i = skipWS(b, i+1)
-	}
-}
-
-func skipWS(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// skipString returns the index after the string starting at b[i] == '"'.
-func skipString(b []byte, i int) (int, error) {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1, nil
-		}
-	}
-	return 0, errors.New("malformed JSON: unterminated string")
-}
-
-// skipValue returns the index after the value starting at b[i]. Nested
-// containers are matched by bracket depth; full validation is json.Valid's.
-func skipValue(b []byte, i int) (int, error) {
-	if i >= len(b) {
-		return 0, errors.New("malformed JSON: missing value")
-	}
-	switch b[i] {
-	case '"':
-		return skipString(b, i)
-	case '{', '[':
-		depth := 0
-		for j := i; j < len(b); j++ {
-			switch b[j] {
-			case '"':
-				e, err := skipString(b, j)
-				if err != nil {
-					return 0, err
-				}
-				j = e - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return j + 1, nil
-				}
-			}
-		}
-		return 0, errors.New("malformed JSON: unterminated container")
-	}
-	j := i
-	for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' && b[j] != ' ' && b[j] != '\n' && b[j] != '\r' && b[j] != '\t' {
-		j++
-	}
-	if j == i {
-		return 0, errors.New("malformed JSON: missing value")
-	}
-	return j, nil
 }

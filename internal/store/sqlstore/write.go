@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/sen-emr/sen/internal/rawjson"
 
 	"github.com/sen-emr/sen/internal/fhir"
 	"github.com/sen-emr/sen/internal/store"
@@ -223,23 +224,23 @@ func dedupe(ss []string) []string {
 // checkIdentity verifies that the body's resourceType and id (when given)
 // are the ones being written.
 func checkIdentity(body []byte, typ, id string) error {
-	start := skipWS(body, 0)
+	start := rawjson.SkipWS(body, 0)
 	if start >= len(body) || body[start] != '{' {
 		return fhir.Errorf(fhir.KindInvalid, "%s/%s: the body is not a JSON object", typ, id)
 	}
-	ms, err := members(body, start)
+	ms, err := rawjson.Members(body, start)
 	if err != nil {
 		return &fhir.Error{Kind: fhir.KindInvalid, Msg: fmt.Sprintf("%s/%s: malformed resource", typ, id), Err: err}
 	}
 	for _, m := range ms {
 		var s string
-		switch m.key {
+		switch m.Key {
 		case "resourceType":
-			if json.Unmarshal(body[m.vs:m.ve], &s) != nil || s != typ {
+			if json.Unmarshal(body[m.Start:m.End], &s) != nil || s != typ {
 				return fhir.Errorf(fhir.KindInvalid, "the body's resourceType is not %s", typ).At("resourceType")
 			}
 		case "id":
-			if json.Unmarshal(body[m.vs:m.ve], &s) != nil || s != id {
+			if json.Unmarshal(body[m.Start:m.End], &s) != nil || s != id {
 				return fhir.Errorf(fhir.KindInvalid, "the body's id is not %s", id).At("id")
 			}
 		}

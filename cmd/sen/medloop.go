@@ -22,13 +22,22 @@ import (
 // configured channels (channels.go: the patient's preferred one, then
 // push → zalo → sms) or, with none configured, the log channel, with
 // each delivery's receipt stored as a Communication; and care-team
-// alerts (PDC < 80 %, high risk) synced every six hours. Both read and
-// write through the FHIR handler in-process and keep their state in
-// --data-dir/jobs.db, so a restart neither loses nor repeats a reminder.
+// alerts (PDC < 80 %, high risk, missed doses, side effects) kept in step
+// by a sweep every ten minutes over the patients whose record changed
+// since the last one, with all patients swept once a day (a PDC falls with
+// the calendar alone), in slices of at most a minute that work a tenth of
+// the time, so the sweep leaves the cores to the API. Both read and write
+// through the FHIR handler in-process and keep their state in
+// --data-dir/jobs.db and --data-dir/care-alerts.json (the sweep's
+// checkpoint), so a restart neither loses nor repeats a reminder, and
+// resumes the sweep where it stopped instead of reading every chart again.
 const (
 	jobAlertScan   = "care-alert-scan"
 	reminderPeriod = 30 * time.Minute
-	alertPeriod    = 6 * time.Hour
+	alertPeriod    = 10 * time.Minute
+	alertFullEvery = 24 * time.Hour
+	alertPace      = 0.1
+	alertSlice     = time.Minute
 )
 
 // medLoop holds what startMedLoop wires.
@@ -114,10 +123,20 @@ func (m medLoop) start(ctx context.Context, log *slog.Logger) (stop func(), err 
 		q.Close()
 		return nil, err
 	}
-	scanner := &alert.Scanner{Client: client, Model: model, Now: now, Loc: vnLoc(), Log: log, MissedInARow: m.missedInARow, Lookback: m.lookback}
+	sweep := &alert.Sweeper{
+		Scanner:    &alert.Scanner{Client: client, Model: model, Now: now, Loc: vnLoc(), Log: log, MissedInARow: m.missedInARow, Lookback: m.lookback},
+		Checkpoint: alert.FileCheckpoint{Path: filepath.Join(m.dataDir, "care-alerts.json")},
+		FullEvery:  alertFullEvery, Pace: alertPace, Budget: alertSlice,
+	}
 	runner.Handle(jobAlertScan, func(ctx context.Context, _ job.Job) error {
-		st, err := scanner.Scan(ctx)
-		log.Info("care alerts synced", "patients", st.Patients, "raised", st.Raised, "resolved", st.Resolved, "failed", st.Failed)
+		st, err := sweep.Sweep(ctx)
+		log.Info("care alerts synced", "patients", st.Patients, "changed", st.Changed, "swept", st.Swept, "raised", st.Raised,
+			"resolved", st.Resolved, "failed", st.Failed, "full_sweep_done", st.FullDone, "more", st.More)
+		if err == nil && st.More {
+			// The next slice, after the jobs already due (reminders).
+			t := now()
+			_, err = q.Enqueue(ctx, job.NewJob{Kind: jobAlertScan, Key: fmt.Sprintf("%s+%d", jobAlertScan, t.UnixNano()), RunAt: t, MaxAttempts: 3})
+		}
 		return err
 	})
 	if err := runner.Every(jobAlertScan, alertPeriod, nil); err != nil {

@@ -60,6 +60,7 @@ func TestMedLoopRestart(t *testing.T) {
 		}
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	done := 2 // jobs done when a run is over
 	run := func() {
 		t.Helper()
 		m := medLoop{dataDir: dir, fhir: api, metrics: newMedLoopMetrics(prometheus.NewRegistry()), now: now}
@@ -76,19 +77,28 @@ func TestMedLoopRestart(t *testing.T) {
 		deadline := time.Now().Add(30 * time.Second)
 		for time.Now().Before(deadline) {
 			d, err := q.Depth(ctx)
-			if err == nil && d[job.Done] >= 2 && d[job.Running] == 0 {
+			if err == nil && d[job.Done] >= done && d[job.Running] == 0 {
 				break
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
 		stop()
 	}
-	count := func(typ string) int {
+	countOf := func(typ, patient string) int {
 		n := 0
-		if err := c.Search(ctx, typ, url.Values{"subject": {"Patient/p1"}}, func([]byte) error { n++; return nil }); err != nil {
+		if err := c.Search(ctx, typ, url.Values{"subject": {"Patient/" + patient}}, func([]byte) error { n++; return nil }); err != nil {
 			t.Fatal(err)
 		}
 		return n
+	}
+	count := func(typ string) int { return countOf(typ, "p1") }
+	checkpoint := func() alert.Checkpoint {
+		t.Helper()
+		cp, err := alert.FileCheckpoint{Path: filepath.Join(dir, "care-alerts.json")}.Load(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cp
 	}
 	run()
 	q, err := job.Open(ctx, filepath.Join(dir, "jobs.db"))
@@ -109,5 +119,37 @@ func TestMedLoopRestart(t *testing.T) {
 	q.Close()
 	if second[job.Queued] != 1 || second[job.Done] != 2 || count("Flag") != flags || count("Task") != tasks {
 		t.Errorf("after a restart: jobs %v, %d flags, %d tasks; want nothing added", second, count("Flag"), count("Task"))
+	}
+	full := checkpoint()
+	if full.FullStarted.IsZero() || full.FullDone.IsZero() || full.Next != "" {
+		t.Fatalf("checkpoint after start-up %+v: want a full sweep done", full)
+	}
+
+	// A patient written while the server is down is alerted by the next
+	// sweep after the restart (the next ten-minute slot), which reads the
+	// changes only: the full sweep is not done again.
+	for _, r := range []struct{ typ, id, body string }{
+		{"Patient", "p2", `{"resourceType":"Patient","id":"p2"}`},
+		{"MedicationDispense", "d3", `{"resourceType":"MedicationDispense","id":"d3","status":"completed","subject":{"reference":"Patient/p2"},
+			"medicationCodeableConcept":{"coding":[{"system":"http://www.whocc.no/atc","code":"C08CA01"}]},"whenHandedOver":"2024-07-01","daysSupply":{"value":30,"unit":"d"}}`},
+		{"MedicationDispense", "d4", `{"resourceType":"MedicationDispense","id":"d4","status":"completed","subject":{"reference":"Patient/p2"},
+			"medicationCodeableConcept":{"coding":[{"system":"http://www.whocc.no/atc","code":"C08CA01"}]},"whenHandedOver":"2025-06-20","daysSupply":{"value":30,"unit":"d"}}`},
+	} {
+		if err := c.Update(ctx, r.typ, r.id, []byte(r.body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now = func() time.Time { return time.Date(2025, 6, 30, 6, 10, 0, 0, vnLoc()) }
+	done = 3
+	run()
+	after := checkpoint()
+	if got := countOf("Flag", "p2"); got != 2 {
+		t.Errorf("p2 has %d flags after the next sweep, want 2 (pdc-low, risk-high), as p1", got)
+	}
+	if count("Flag") != flags || count("Task") != tasks {
+		t.Errorf("p1 has %d flags, %d tasks after the next sweep, want %d and %d", count("Flag"), count("Task"), flags, tasks)
+	}
+	if !after.FullStarted.Equal(full.FullStarted) || !after.Since.After(full.Since) {
+		t.Errorf("checkpoint %+v after %+v: want the same full sweep, a later change mark", after, full)
 	}
 }

@@ -74,10 +74,19 @@ func (c Client) do(ctx context.Context, method, path string, body []byte, hdr ma
 		if len(msg) > 500 {
 			msg = msg[:500] + "…"
 		}
-		return nil, nil, fmt.Errorf("%s %s: status %d: %s", method, path, rec.code, msg)
+		return nil, nil, fmt.Errorf("%s %s: %w", method, path, &StatusError{Code: rec.code, Body: msg})
 	}
 	return rec.body.Bytes(), rec.hdr, nil
 }
+
+// StatusError is a non-2xx answer of the FHIR handler; Body is the start
+// of its OperationOutcome.
+type StatusError struct {
+	Code int
+	Body string
+}
+
+func (e *StatusError) Error() string { return fmt.Sprintf("status %d: %s", e.Code, e.Body) }
 
 type bundle struct {
 	Link []struct {
@@ -95,6 +104,27 @@ type bundle struct {
 // Search calls fn with every resource matching typ?params, following next
 // links. Included resources (search mode "include") are skipped.
 func (c Client) Search(ctx context.Context, typ string, params url.Values, fn func(resource []byte) error) error {
+	next := c.SearchPath(typ, params)
+	for range maxPages {
+		pg, err := c.Page(ctx, next)
+		if err != nil {
+			return fmt.Errorf("search %s: %w", typ, err)
+		}
+		for _, r := range pg.Resources {
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		if next = pg.Next; next == "" {
+			return nil
+		}
+	}
+	return fmt.Errorf("search %s: more than %d pages", typ, maxPages)
+}
+
+// SearchPath is the request path of the first page of typ?params, with
+// _count set to PageSize (default 500) unless params set it.
+func (c Client) SearchPath(typ string, params url.Values) string {
 	p := url.Values{}
 	for k, v := range params {
 		p[k] = v
@@ -106,39 +136,45 @@ func (c Client) Search(ctx context.Context, typ string, params url.Values, fn fu
 		}
 		p.Set("_count", fmt.Sprint(n))
 	}
-	next := c.base() + "/" + typ + "?" + p.Encode()
-	for range maxPages {
-		body, _, err := c.do(ctx, http.MethodGet, next, nil, nil)
-		if err != nil {
-			return fmt.Errorf("search %s: %w", typ, err)
+	return c.base() + "/" + typ + "?" + p.Encode()
+}
+
+// Page is one page of search results.
+type Page struct {
+	Resources [][]byte // the matches (included resources left out), in order
+	Next      string   // the request path of the next page; "" on the last
+}
+
+// Page reads one page of a search: path is SearchPath's answer or a
+// previous Page's Next. Next paths hold the store's keyset cursor, so
+// one kept across a restart goes on where it stopped (a cursor the
+// server no longer accepts answers 400: a *StatusError).
+func (c Client) Page(ctx context.Context, path string) (Page, error) {
+	body, _, err := c.do(ctx, http.MethodGet, path, nil, nil)
+	if err != nil {
+		return Page{}, err
+	}
+	var b bundle
+	if err := json.Unmarshal(body, &b); err != nil {
+		return Page{}, fmt.Errorf("GET %s: %w", path, err)
+	}
+	var pg Page
+	for _, e := range b.Entry {
+		if e.Search != nil && e.Search.Mode == "include" {
+			continue
 		}
-		var b bundle
-		if err := json.Unmarshal(body, &b); err != nil {
-			return fmt.Errorf("search %s: %w", typ, err)
-		}
-		for _, e := range b.Entry {
-			if e.Search != nil && e.Search.Mode == "include" {
-				continue
+		pg.Resources = append(pg.Resources, e.Resource)
+	}
+	for _, l := range b.Link {
+		if l.Relation == "next" {
+			u, err := url.Parse(l.URL)
+			if err != nil {
+				return Page{}, fmt.Errorf("GET %s: next link %q: %w", path, l.URL, err)
 			}
-			if err := fn(e.Resource); err != nil {
-				return err
-			}
-		}
-		next = ""
-		for _, l := range b.Link {
-			if l.Relation == "next" {
-				u, err := url.Parse(l.URL)
-				if err != nil {
-					return fmt.Errorf("search %s: next link %q: %w", typ, l.URL, err)
-				}
-				next = u.RequestURI()
-			}
-		}
-		if next == "" {
-			return nil
+			pg.Next = u.RequestURI()
 		}
 	}
-	return fmt.Errorf("search %s: more than %d pages", typ, maxPages)
+	return pg, nil
 }
 
 func (c Client) all(ctx context.Context, typ string, params url.Values) ([][]byte, error) {
@@ -237,4 +273,71 @@ func (c Client) SideEffectReports(ctx context.Context, patientID string, since t
 		return nil, fmt.Errorf("side-effect reports of Patient/%s: %w", patientID, err)
 	}
 	return rs, nil
+}
+
+// ChangeTypes are the resource types whose writes can change a patient's
+// alerts: what Chart and SideEffectReports read, and the alerts' own
+// Flags and Tasks (the care team closes a Task, or ends a Flag by hand).
+func ChangeTypes() []string {
+	return []string{"Patient", "Condition", "Encounter", "MedicationRequest", "MedicationDispense",
+		"MedicationAdministration", "Communication", "Flag", "Task"}
+}
+
+// Changed calls fn with the id of every patient one of whose ChangeTypes
+// resources was written (meta.lastUpdated) at or after since, a patient
+// once per type at most. It reads one _lastUpdated search per type, a
+// few rows per change; deletes are not seen (search lists current
+// resources only), which is why a full sweep still runs now and then.
+func (c Client) Changed(ctx context.Context, since time.Time, fn func(patient string) error) error {
+	// Microseconds: the stores keep meta.lastUpdated to the microsecond.
+	ge := "ge" + since.UTC().Truncate(time.Microsecond).Format("2006-01-02T15:04:05.000000Z07:00")
+	for _, typ := range ChangeTypes() {
+		seen := map[string]bool{}
+		err := c.Search(ctx, typ, url.Values{"_lastUpdated": {ge}}, func(raw []byte) error {
+			p := patientOf(typ, raw)
+			if p == "" || seen[p] {
+				return nil
+			}
+			seen[p] = true
+			return fn(p)
+		})
+		if err != nil {
+			return fmt.Errorf("changes since %s: %w", since.UTC().Format(time.RFC3339), err)
+		}
+	}
+	return nil
+}
+
+// patientOf is the id of the patient a resource is about: a Patient's
+// own id, else the Patient its subject, patient or for references.
+func patientOf(typ string, raw []byte) string {
+	var r struct {
+		ID      string `json:"id"`
+		Subject struct {
+			Reference string `json:"reference"`
+		} `json:"subject"`
+		Patient struct {
+			Reference string `json:"reference"`
+		} `json:"patient"`
+		For struct {
+			Reference string `json:"reference"`
+		} `json:"for"`
+	}
+	if json.Unmarshal(raw, &r) != nil {
+		return ""
+	}
+	if typ == "Patient" {
+		return r.ID
+	}
+	for _, ref := range []string{r.Subject.Reference, r.Patient.Reference, r.For.Reference} {
+		// Relative (Patient/x, Patient/x/_history/2) or absolute
+		// (https://…/Patient/x) references.
+		if i := strings.LastIndex(ref, "Patient/"); i >= 0 && (i == 0 || ref[i-1] == '/') {
+			id, _, _ := strings.Cut(ref[i+len("Patient/"):], "/")
+			if id != "" {
+				return id
+			}
+		}
+	}
+	return ""
 }

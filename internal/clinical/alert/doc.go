@@ -19,7 +19,10 @@
 // handler (an http.Handler called in-process), so writes are validated
 // and indexed like any client's, and the package needs no store.
 // Scanner.CheckIn records a parsed chat message (internal/chat) in one
-// transaction and raises its alerts at once. It uses
+// transaction and raises its alerts at once. Sweeper is the background
+// sweep of a serving Sen: the patients whose record changed since its
+// checkpoint (_lastUpdated searches), all patients every day, paced and
+// in slices that resume after a restart. It uses
 // internal/clinical/medication, internal/clinical/risk and internal/chat;
 // it must not import the store, a backend, or internal/rest.
 package alert

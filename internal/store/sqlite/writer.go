@@ -100,6 +100,23 @@ func (w *writer) inTx(ctx context.Context, fn func(q sqlstore.Querier) error) (e
 	return nil
 }
 
+// pragma runs a statement on the writer connection outside any
+// transaction (connection settings such as wal_autocheckpoint).
+func (w *writer) pragma(ctx context.Context, stmt string) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.conn == nil {
+		if err := w.reconnect(ctx); err != nil {
+			return err
+		}
+	}
+	if _, err := w.conn.ExecContext(ctx, stmt); err != nil {
+		w.recover(err)
+		return fmt.Errorf("sqlite: %s: %w", stmt, err)
+	}
+	return nil
+}
+
 // recover drops a connection that database/sql reports as unusable, so the
 // next transaction gets a fresh one.
 func (w *writer) recover(err error) {

@@ -87,6 +87,7 @@ type bhytSending struct {
 	model  *r4.Model
 	log    *slog.Logger
 	now    func() time.Time // nil: the wall clock
+	mark   sweepMark        // when the last sweep started
 
 	mu   sync.Mutex
 	api  http.Handler // the FHIR API as a trusted in-process client
@@ -119,7 +120,7 @@ func openBHYTSending(ctx context.Context, f *serverFlags, log *slog.Logger, reg 
 	if err != nil {
 		return nil, fmt.Errorf("bhyt queue: %w", err)
 	}
-	b := &bhytSending{queue: q, model: model, log: log,
+	b := &bhytSending{queue: q, model: model, log: log, mark: sweepMark{path: filepath.Join(f.dataDir, "bhyt-sweep.mark")},
 		depth: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "sen", Subsystem: "bhyt", Name: "queue_depth",
 			Help: "BHYT claim jobs (building and sending) by state (queued, running, done, failed)."}, []string{"state"}),
 		late: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "sen", Subsystem: "bhyt", Name: "late_attempts_total",
@@ -324,8 +325,9 @@ func encounterEnd(c closedEncounter) time.Time {
 	return time.Now()
 }
 
-// sweep queues finished encounters changed in the last two days (their
-// jobs are keyed by version, so nothing is built twice).
+// sweep queues finished encounters changed since the last sweep (less
+// an overlap), at most the last two days (their jobs are keyed by
+// version, so nothing is built twice).
 func (b *bhytSending) sweep(ctx context.Context, _ job.Job) error {
 	b.mu.Lock()
 	st := b.read
@@ -333,7 +335,9 @@ func (b *bhytSending) sweep(ctx context.Context, _ job.Job) error {
 	if st == nil {
 		return nil
 	}
-	since := b.clock().Add(-bhytSweepWindow).UTC().Format(time.RFC3339)
+	started := b.clock()
+	mark := b.mark
+	since := mark.since(started, bhytSweepWindow).UTC().Format(time.RFC3339)
 	q, err := search.ParseQuery(b.model, "Encounter", url.Values{"_lastUpdated": {"ge" + since}, "_count": {"200"}}, false)
 	if err != nil {
 		return job.Permanent(err)
@@ -352,7 +356,7 @@ func (b *bhytSending) sweep(ctx context.Context, _ job.Job) error {
 			}
 		}
 		if page.Next == "" {
-			return nil
+			return mark.done(started)
 		}
 		q.Cursor = page.Next
 	}

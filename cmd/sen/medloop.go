@@ -93,7 +93,7 @@ func (m medLoop) start(ctx context.Context, log *slog.Logger) (stop func(), err 
 		channel = reminder.Log{Logger: log}
 	}
 	sched := &reminder.Scheduler{
-		Source: client, Queue: q, Channel: channel,
+		Source: pacedSource{Source: client, pace: alertPace}, Queue: q, Channel: channel,
 		Policy: reminder.Policy{Loc: vnLoc(), QuietStart: 21*time.Hour + 30*time.Minute, QuietEnd: 6 * time.Hour},
 		Now:    now, Metrics: rm, Log: log,
 		Receipt: func(ctx context.Context, c []byte) error {
@@ -158,4 +158,33 @@ func (m medLoop) start(ctx context.Context, log *slog.Logger) (stop func(), err 
 			log.Warn("close jobs.db", "err", err)
 		}
 	}, nil
+}
+
+// pacedSource paces the reminder planner's walk over the patients as the
+// alert sweep is paced: after each patient it pauses (1-pace)/pace times
+// as long as the patient took (at most two seconds), so planning leaves
+// the cores to the API. Medications, which a delivery reads, is not paced.
+type pacedSource struct {
+	reminder.Source
+	pace float64
+}
+
+func (p pacedSource) EachPatient(ctx context.Context, fn func(patient []byte) error) error {
+	return p.Source.EachPatient(ctx, func(patient []byte) error {
+		t0 := time.Now()
+		if err := fn(patient); err != nil {
+			return err
+		}
+		if p.pace <= 0 || p.pace >= 1 {
+			return nil
+		}
+		t := time.NewTimer(min(time.Duration(float64(time.Since(t0))*(1-p.pace)/p.pace), 2*time.Second))
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+			return nil
+		}
+	})
 }

@@ -98,6 +98,7 @@ type nationalSending struct {
 	log      *slog.Logger
 	receipts string
 	now      func() time.Time
+	mark     sweepMark // when the last sweep started
 
 	mu     sync.Mutex
 	read   store.Store      // unguarded reads
@@ -128,7 +129,8 @@ func openNational(ctx context.Context, f *nationalFlags, dataDir string, log *sl
 	if f.rxSystem == "" && f.hbURL == "" {
 		return nil, nil
 	}
-	n := &nationalSending{facility: f.facility, model: model, log: log, receipts: filepath.Join(dataDir, "record-receipts.jsonl")}
+	n := &nationalSending{facility: f.facility, model: model, log: log, receipts: filepath.Join(dataDir, "record-receipts.jsonl"),
+		mark: sweepMark{path: filepath.Join(dataDir, "record-sweep.mark")}}
 	if !facilityCode.MatchString(f.facility) {
 		return nil, errors.New("--rx-system and --healthbook need --facility-code, the facility's 5 letters or digits / cần mã cơ sở khám chữa bệnh 5 ký tự")
 	}
@@ -467,8 +469,9 @@ func (n *nationalSending) signJWS(payload []byte) (string, error) {
 	return obj.DetachedCompactSerialize()
 }
 
-// sweep re-queues what was written in the last two days: coded
-// prescriptions and finished encounters. Their keys make it idempotent.
+// sweep re-queues what was written since the last sweep (less an
+// overlap), at most the last two days: coded prescriptions and finished
+// encounters. Their keys make it idempotent.
 func (n *nationalSending) sweep(ctx context.Context, _ job.Job) error {
 	n.mu.Lock()
 	st := n.read
@@ -476,7 +479,8 @@ func (n *nationalSending) sweep(ctx context.Context, _ job.Job) error {
 	if st == nil {
 		return nil
 	}
-	since := "ge" + n.clock().Add(-nationalWindow).UTC().Format(time.RFC3339)
+	started := n.clock()
+	since := "ge" + n.mark.since(started, nationalWindow).UTC().Format(time.RFC3339)
 	each := func(typ string, fn func(r *fhir.Resource) error) error {
 		q, err := search.ParseQuery(n.model, typ, url.Values{"_lastUpdated": {since}, "_count": {"200"}}, false)
 		if err != nil {
@@ -517,14 +521,17 @@ func (n *nationalSending) sweep(ctx context.Context, _ job.Job) error {
 		}
 	}
 	if n.hb != nil {
-		return each("Encounter", func(r *fhir.Resource) error {
+		err := each("Encounter", func(r *fhir.Resource) error {
 			if _, ok := finishedEncounter(r.JSON); ok {
 				return n.enqueueHealthBook(ctx, hbJob{Encounter: r.ID, Version: r.VersionID})
 			}
 			return nil
 		})
+		if err != nil {
+			return err
+		}
 	}
-	return nil
+	return n.mark.done(started)
 }
 
 // wrap returns st with the triggers: finalised prescriptions get their

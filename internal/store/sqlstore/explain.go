@@ -8,10 +8,12 @@ import (
 	"github.com/sen-emr/sen/internal/search"
 )
 
-// Explain returns the database's plan for the filter of a search (the
-// query that counts its matches), one line per plan row. Tests use it to
-// prove that indexed parameters are answered from indexes, never by
-// scanning a whole table; operators can use it to understand a slow query.
+// Explain returns the database's plans for the statements a search runs:
+// the bounded counts that choose its driving clause (drive.go), the query
+// that counts its matches, and the query of its first page, each headed by
+// a line "-- what", then one line per plan row. Tests use it to prove that
+// indexed parameters are answered from indexes, never by scanning a whole
+// table; operators can use it to understand a slow query.
 func (e *Engine) Explain(ctx context.Context, sq *search.Query) (string, error) {
 	if sq == nil {
 		return "", fmt.Errorf("explain: no search query")
@@ -20,16 +22,66 @@ func (e *Engine) Explain(ctx context.Context, sq *search.Query) (string, error) 
 	if sq.Type != "" {
 		types = []string{sq.Type}
 	}
-	b := newBuilder(e.d)
-	if e.d.Dollar {
-		b.sql("EXPLAIN SELECT COUNT(*) FROM resources r")
-	} else {
-		b.sql("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM resources r")
-	}
-	if err := e.where(b, sq, types); err != nil {
+	q := e.b.Reader()
+	pl, err := e.plan(ctx, q, sq, types)
+	if err != nil {
 		return "", err
 	}
-	rows, err := e.b.Reader().Query(ctx, b.String(), b.args...)
+	where := func(b *builder) error { return e.where(b, sq, types) }
+	if pl.compartment {
+		where = func(b *builder) error { return e.filter(b, sq, types, nil, true) }
+	}
+	var out []string
+	add := func(what string, b *builder) error {
+		plan, err := e.explain(ctx, q, b)
+		if err != nil {
+			return err
+		}
+		out = append(out, "-- "+what, plan)
+		return nil
+	}
+	if pl.compartment {
+		if err := add("plan: compartment rows", e.estimateSQL(sq, planCap)); err != nil {
+			return "", err
+		}
+	}
+	if pl.clause >= 0 {
+		b, err := e.estimateSQLClause(sq, types, pl.clause, planCap)
+		if err != nil {
+			return "", err
+		}
+		if err := add("plan: rows of the driving clause "+sq.Clauses[pl.clause].Param, b); err != nil {
+			return "", err
+		}
+	}
+	b, err := e.countSQL(sq, types, where, pl, false)
+	if err != nil {
+		return "", err
+	}
+	if err := add("count", b); err != nil {
+		return "", err
+	}
+	keys, err := e.sortKeys(sq.Sort, types)
+	if err != nil {
+		return "", err
+	}
+	b, err = e.pageSQL(sq, types, where, pl, keys, &cursor{Asof: 1 << 62}, false, e.pageSize(sq.Count))
+	if err != nil {
+		return "", err
+	}
+	if err := add("first page", b); err != nil {
+		return "", err
+	}
+	return strings.Join(out, "\n"), nil
+}
+
+// explain returns the plan of one statement, one line per plan row.
+func (e *Engine) explain(ctx context.Context, q Querier, b *builder) (string, error) {
+	prefix := "EXPLAIN QUERY PLAN "
+	if e.d.Dollar {
+		prefix = "EXPLAIN "
+	}
+	rows, err := q.Query(ctx, prefix+b.String(), b.args...)
 	if err != nil {
 		return "", fmt.Errorf("explain: %w", err)
 	}

@@ -50,6 +50,13 @@ func (e *Engine) search(ctx context.Context, q Querier, sq *search.Query) (*stor
 	if err != nil {
 		return nil, err
 	}
+	pl, err := e.plan(ctx, q, sq, types)
+	if err != nil {
+		return nil, err
+	}
+	if pl.compartment {
+		where = func(b *builder) error { return e.filter(b, sq, types, nil, true) }
+	}
 
 	page := &store.Page{Total: -1}
 	// countLater is set when the first page itself may give the accurate
@@ -71,7 +78,7 @@ func (e *Engine) search(ctx context.Context, q Querier, sq *search.Query) (*stor
 		case total == "accurate" && sq.Summary != "count" && sq.Offset == 0:
 			countLater = true
 		case total == "accurate" || total == "estimate":
-			n, err := e.count(ctx, q, sq, types, where, total == "estimate")
+			n, err := e.count(ctx, q, sq, types, where, pl, total == "estimate")
 			if err != nil {
 				return nil, err
 			}
@@ -83,39 +90,11 @@ func (e *Engine) search(ctx context.Context, q Querier, sq *search.Query) (*stor
 		return page, nil
 	}
 
-	b := newBuilder(e.d)
-	b.sql("SELECT x.rid, x.type, x.id, x.version, x.ts, v.json")
-	for i := range keys {
-		b.sql(", x.s", strconv.Itoa(i))
-	}
-	b.sql(" FROM (SELECT * FROM (SELECT r.rid, r.type, r.id, r.version, r.ts")
-	for i, k := range keys {
-		b.sql(", ")
-		k.expr(b)
-		b.sql(" AS s", strconv.Itoa(i))
-	}
-	b.sql(" FROM resources r")
 	backward := cur.Back
-	if err := e.pageWhere(b, sq, types, where, keys, cur, backward, count+1); err != nil {
+	b, err := e.pageSQL(sq, types, where, pl, keys, cur, backward, count)
+	if err != nil {
 		return nil, err
 	}
-	b.sql(" AND r.rid <= ").arg(cur.Asof)
-	b.sql(") y")
-	if cur.Rid != 0 {
-		b.sql(" WHERE ")
-		if err := keyset(b, keys, cur, backward); err != nil {
-			return nil, err
-		}
-	}
-	b.sql(" ORDER BY ")
-	orderBy(b, "", keys, backward)
-	b.sql(" LIMIT ").arg(int64(count + 1))
-	if cur.Rid == 0 && sq.Offset > 0 {
-		b.sql(" OFFSET ").arg(int64(sq.Offset))
-	}
-	b.sql(") x JOIN versions v ON v.rid = x.rid AND v.version = x.version ORDER BY ")
-	orderBy(b, "x.", keys, backward)
-
 	rows, err := q.Query(ctx, b.String(), b.args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -160,7 +139,7 @@ func (e *Engine) search(ctx context.Context, q Querier, sq *search.Query) (*stor
 	}
 	if countLater {
 		if more {
-			if cur.Total, err = e.count(ctx, q, sq, types, where, false); err != nil {
+			if cur.Total, err = e.count(ctx, q, sq, types, where, pl, false); err != nil {
 				return nil, err
 			}
 		} else {
@@ -199,12 +178,64 @@ func (e *Engine) search(ctx context.Context, q Querier, sq *search.Query) (*stor
 	return page, nil
 }
 
+// pageSQL is the query of one page of sq after cur (backward: before it)
+// in the order of keys, at most count+1 rows so that a next page shows.
+func (e *Engine) pageSQL(sq *search.Query, types []string, where func(b *builder) error, pl plan,
+	keys []sortKey, cur *cursor, backward bool, count int) (*builder, error) {
+	b := newBuilder(e.d)
+	b.sql("SELECT x.rid, x.type, x.id, x.version, x.ts, v.json")
+	for i := range keys {
+		b.sql(", x.s", strconv.Itoa(i))
+	}
+	b.sql(" FROM (SELECT * FROM (SELECT r.rid, r.type, r.id, r.version, r.ts")
+	for i, k := range keys {
+		b.sql(", ")
+		k.expr(b)
+		b.sql(" AS s", strconv.Itoa(i))
+	}
+	b.sql(" FROM resources r")
+	if err := e.pageWhere(b, sq, types, where, pl, keys, cur, backward, count+1); err != nil {
+		return nil, err
+	}
+	b.sql(" AND r.rid <= ").arg(cur.Asof)
+	b.sql(") y")
+	if cur.Rid != 0 {
+		b.sql(" WHERE ")
+		if err := keyset(b, keys, cur, backward); err != nil {
+			return nil, err
+		}
+	}
+	b.sql(" ORDER BY ")
+	orderBy(b, "", keys, backward)
+	b.sql(" LIMIT ").arg(int64(count + 1))
+	if cur.Rid == 0 && sq.Offset > 0 {
+		b.sql(" OFFSET ").arg(int64(sq.Offset))
+	}
+	b.sql(") x JOIN versions v ON v.rid = x.rid AND v.version = x.version ORDER BY ")
+	orderBy(b, "x.", keys, backward)
+	return b, nil
+}
+
 // count runs the COUNT query of a search's filter, from the index alone
-// when it can (drive.go); estimate stops counting at estimateCap rows.
-func (e *Engine) count(ctx context.Context, q Querier, sq *search.Query, types []string, where func(b *builder) error, estimate bool) (int, error) {
+// when the plan drives it from a clause (drive.go); estimate stops
+// counting at estimateCap rows.
+func (e *Engine) count(ctx context.Context, q Querier, sq *search.Query, types []string, where func(b *builder) error, pl plan, estimate bool) (int, error) {
+	b, err := e.countSQL(sq, types, where, pl, estimate)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	if _, err := queryRow(ctx, q, b.String(), b.args, &n); err != nil {
+		return 0, fmt.Errorf("search count: %w", err)
+	}
+	return int(n), nil
+}
+
+// countSQL is count's query.
+func (e *Engine) countSQL(sq *search.Query, types []string, where func(b *builder) error, pl plan, estimate bool) (*builder, error) {
 	if !estimate {
-		if n, ok, err := e.indexCount(ctx, q, sq, types); ok || err != nil {
-			return n, err
+		if b, ok, err := e.indexCountSQL(sq, types, pl); ok || err != nil {
+			return b, err
 		}
 	}
 	b := newBuilder(e.d)
@@ -214,16 +245,12 @@ func (e *Engine) count(ctx context.Context, q Querier, sq *search.Query, types [
 		b.sql("SELECT COUNT(*) FROM resources r")
 	}
 	if err := where(b); err != nil {
-		return 0, err
+		return nil, err
 	}
 	if estimate {
 		b.sql(" LIMIT ").arg(int64(estimateCap)).sql(") x")
 	}
-	var n int64
-	if _, err := queryRow(ctx, q, b.String(), b.args, &n); err != nil {
-		return 0, fmt.Errorf("search count: %w", err)
-	}
-	return int(n), nil
+	return b, nil
 }
 
 func keyStrings(vals []any) []string {
@@ -383,6 +410,13 @@ func (e *Engine) where(b *builder, sq *search.Query, types []string) error {
 
 // whereWith is where with the rid sets of the clauses evaluated in Go.
 func (e *Engine) whereWith(b *builder, sq *search.Query, types []string, scans scanSets) error {
+	return e.filter(b, sq, types, scans, false)
+}
+
+// filter appends where()'s filter; with probe, the compartment selects the
+// resources and every clause is a correlated EXISTS probe of each of them
+// (the plan of drive.go when the compartment is the most selective).
+func (e *Engine) filter(b *builder, sq *search.Query, types []string, scans scanSets, probe bool) error {
 	b.sql(" WHERE r.deleted = 0")
 	switch len(types) {
 	case 0:
@@ -392,19 +426,37 @@ func (e *Engine) whereWith(b *builder, sq *search.Query, types []string, scans s
 		b.sql(" AND r.type IN ").list(anys(types)...)
 	}
 	if c := sq.Compartment; c != nil {
-		if c.Type == "Patient" {
-			b.sql(" AND r.rid IN (SELECT rid FROM compartments WHERE patient = ").arg(c.ID).sql(")")
-		} else {
-			// Other compartments: resources referring to the owner by any
-			// reference parameter.
-			b.sql(" AND r.rid IN (SELECT rid FROM idx_reference WHERE ref_id = ").arg(c.ID).sql(" AND ref_type = ").arg(c.Type).sql(")")
-		}
+		compartmentCond(b, c, "r", false)
 	}
-	p := &planner{e: e, b: b, scans: scans}
+	p := &planner{e: e, b: b, scans: scans, probe: probe}
 	for i := range sq.Clauses {
 		if err := p.clause(&sq.Clauses[i], "r", types); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// compartmentCond appends the condition that resources alias r are in
+// compartment c: " AND r.rid IN (…)", or with probe the correlated
+// " AND EXISTS (…)" look-up of r.rid. The Patient compartment has its own
+// table (patient, rid); other compartments are the resources referring to
+// their owner by any reference parameter.
+func compartmentCond(b *builder, c *search.Compartment, r string, probe bool) {
+	switch {
+	case c.Type == "Patient" && probe:
+		b.sql(" AND EXISTS (SELECT 1 FROM compartments pc WHERE pc.patient = ").arg(c.ID).sql(" AND pc.rid = ", r, ".rid)")
+	case c.Type == "Patient":
+		b.sql(" AND ", r, ".rid IN (SELECT rid FROM compartments WHERE patient = ").arg(c.ID).sql(")")
+	case probe:
+		// By the primary key (rid, n) in SQLite, as planner.cols says.
+		pc := "+pc"
+		if b.d.Dollar {
+			pc = "pc"
+		}
+		b.sql(" AND EXISTS (SELECT 1 FROM idx_reference pc WHERE pc.rid = ", r, ".rid AND ", pc, ".ref_id = ").arg(c.ID).
+			sql(" AND ", pc, ".ref_type = ").arg(c.Type).sql(")")
+	default:
+		b.sql(" AND ", r, ".rid IN (SELECT rid FROM idx_reference WHERE ref_id = ").arg(c.ID).sql(" AND ref_type = ").arg(c.Type).sql(")")
+	}
 }

@@ -190,6 +190,11 @@ note "sen serve RSS after the load runs: $(rss "$sen_pid")."
 note ""
 go tool pprof -top -cum "$work/sen" "$out/serve-cpu.prof" 2>/dev/null | head -60 >"$out/serve-cpu-cum.txt" || true
 go tool pprof -top "$work/sen" "$out/serve-cpu.prof" 2>/dev/null | head -40 >"$out/serve-cpu-flat.txt" || true
-note "CPU profile of sen serve during load run 1: $out/serve-cpu-*.txt"
+bg="$(go tool pprof -top -cum "$work/sen" "$out/serve-cpu.prof" 2>/dev/null | awk '$NF ~ /job\.\(\*Runner\)\.Run$/ { print $5; exit }')"
+note "CPU profile of sen serve during load run 1: $out/serve-cpu-*.txt; background jobs (reminder planning, care-alert sweep, queues) took ${bg:-0%} of it."
+note ""
+note "Background jobs during the runs (sen serve's log):"
+note ""
+grep -E '"msg":"(care alerts synced|planned reminders)"' "$work/serve.log" | jq -r '"- \(.time[11:19]) \(.msg): \(del(.time, .level, .msg) | tostring)"' | tee -a "$report" || true
 note ""
 note "raw output in $out"

@@ -63,11 +63,7 @@ func (s *server) patientEverything(r *http.Request) (*result, error) {
 		return nil, err
 	}
 	base := s.base(r)
-	b := &bundle{ResourceType: "Bundle", Type: "searchset", Meta: &bundleMeta{LastUpdated: instant(s.now())}}
-	if page.Total >= 0 {
-		t := page.Total
-		b.Total = &t
-	}
+	b := &searchset{base: base, lastUpdated: instant(s.now()), total: page.Total}
 	path := "/Patient/$everything"
 	if id != "" {
 		path = "/Patient/" + id + "/$everything"
@@ -85,7 +81,7 @@ func (s *server) patientEverything(r *http.Request) (*result, error) {
 		if enc := v.Encode(); enc != "" {
 			u += "?" + enc
 		}
-		b.Link = append(b.Link, bundleLink{Relation: rel, URL: u})
+		b.links = append(b.links, bundleLink{Relation: rel, URL: u})
 	}
 	link("self", q.Cursor)
 	if page.Next != "" {
@@ -94,17 +90,10 @@ func (s *server) patientEverything(r *http.Request) (*result, error) {
 	if page.Prev != "" {
 		link("previous", page.Prev)
 	}
-	for _, res := range page.Resources {
-		b.Entry = append(b.Entry, &bundleEntry{FullURL: base + "/" + res.Type + "/" + res.ID, Resource: res.JSON, Search: &entrySearch{Mode: "match"}})
-	}
-	for _, res := range page.Included {
-		b.Entry = append(b.Entry, &bundleEntry{FullURL: base + "/" + res.Type + "/" + res.ID, Resource: res.JSON, Search: &entrySearch{Mode: "include"}})
-	}
-	body, err := marshalBundle(b)
-	if err != nil {
-		return nil, err
-	}
-	return &result{body: body}, nil
+	b.entries = make([]searchEntry, 0, len(page.Resources)+len(page.Included))
+	b.add(page.Resources, "match")
+	b.add(page.Included, "include")
+	return &result{set: b}, nil
 }
 
 // mountBulkExport adds the Bulk Data $export kick-off, status and

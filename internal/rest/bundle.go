@@ -185,8 +185,12 @@ func appendEntry(out []byte, e *bundleEntry) []byte {
 // characters escaped, invalid UTF-8 replaced by U+FFFD, U+2028 and U+2029
 // escaped (as encoding/json does, for JavaScript).
 func appendString(out []byte, s string) []byte {
+	return append(appendEscaped(append(out, '"'), s), '"')
+}
+
+// appendEscaped appends the inside of appendString's JSON string for s.
+func appendEscaped(out []byte, s string) []byte {
 	const hex = "0123456789abcdef"
-	out = append(out, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -227,6 +231,5 @@ func appendString(out []byte, s string) []byte {
 		}
 		i += n
 	}
-	out = append(out, s[start:]...)
-	return append(out, '"')
+	return append(out, s[start:]...)
 }

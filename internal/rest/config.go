@@ -78,9 +78,10 @@ const defaultMaxBody = 16 << 20
 // server is the handler built by New. It holds no mutable state beyond its
 // configuration, so one value serves concurrent requests.
 type server struct {
-	cfg Config
-	mux *routeMux
-	log *slog.Logger
+	cfg    Config
+	mux    *routeMux
+	log    *slog.Logger
+	chunks chunks // output buffers of searchset Bundles (searchset.go)
 }
 
 // New returns the FHIR API handler: the interactions under /fhir, /healthz

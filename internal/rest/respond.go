@@ -17,6 +17,7 @@ type result struct {
 	status   int
 	res      *fhir.Resource         // the version the interaction read or wrote
 	body     []byte                 // a non-resource body; ignored when res is set
+	set      *searchset             // a searchset Bundle, written as it is encoded; ignored when res or body is set
 	outcome  *fhir.OperationOutcome // for Prefer: return=OperationOutcome
 	location string                 // relative: Type/id/_history/n
 	// noBody is set for answers that never carry one (304, conditional create match with minimal).
@@ -137,11 +138,35 @@ func (s *server) writeResult(w http.ResponseWriter, r *http.Request, res *result
 	} else {
 		body = res.body
 	}
+	if body == nil && res.set != nil {
+		s.writeSet(w, r, status, res.set)
+		return
+	}
 	if body == nil {
 		w.WriteHeader(status)
 		return
 	}
 	s.writeBody(w, r, status, body)
+}
+
+// writeSet writes a searchset Bundle as it is encoded (searchset.go);
+// with _pretty=true it is encoded whole first, then indented.
+func (s *server) writeSet(w http.ResponseWriter, r *http.Request, status int, set *searchset) {
+	if r.URL.Query().Get("_pretty") == "true" {
+		var buf bytes.Buffer
+		_ = set.writeTo(&buf, &s.chunks) // a bytes.Buffer does not fail
+		s.writeBody(w, r, status, buf.Bytes())
+		return
+	}
+	w.Header().Set("Content-Type", responseType(r))
+	w.WriteHeader(status)
+	if r.Method == http.MethodHead {
+		return
+	}
+	if err := set.writeTo(w, &s.chunks); err != nil {
+		// The status is sent: the client went away or the connection broke.
+		s.log.Debug("response not written", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
 }
 
 func (s *server) writeBody(w http.ResponseWriter, r *http.Request, status int, body []byte) {

@@ -2,7 +2,6 @@ package rest
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -84,11 +83,11 @@ func (s *server) search(r *http.Request, typ string, comp *search.Compartment, p
 	if q.Summary == "" {
 		q.Summary = params.Get("_summary")
 	}
-	body, err := s.searchBundle(r.Context(), r, q, params, path)
+	set, err := s.searchBundle(r.Context(), r, q, params, path)
 	if err != nil {
 		return nil, err
 	}
-	return &result{body: body}, nil
+	return &result{set: set}, nil
 }
 
 // strictHandling reads Prefer: handling=strict|lenient (lenient is the default).
@@ -120,17 +119,13 @@ func (s *server) searchParams(r *http.Request) (url.Values, error) {
 	return params, nil
 }
 
-func (s *server) searchBundle(ctx context.Context, r *http.Request, q *search.Query, params url.Values, path string) ([]byte, error) {
+func (s *server) searchBundle(ctx context.Context, r *http.Request, q *search.Query, params url.Values, path string) (*searchset, error) {
 	page, err := s.cfg.Store.Search(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	base := s.base(r)
-	b := &bundle{ResourceType: "Bundle", Type: "searchset", Meta: &bundleMeta{LastUpdated: instant(s.now())}}
-	if page.Total >= 0 {
-		t := page.Total
-		b.Total = &t
-	}
+	b := &searchset{base: base, lastUpdated: instant(s.now()), total: page.Total}
 	link := func(rel, cursor string) {
 		v := url.Values{}
 		for k, vs := range params {
@@ -143,7 +138,7 @@ func (s *server) searchBundle(ctx context.Context, r *http.Request, q *search.Qu
 		if enc := v.Encode(); enc != "" {
 			u += "?" + enc
 		}
-		b.Link = append(b.Link, bundleLink{Relation: rel, URL: u})
+		b.links = append(b.links, bundleLink{Relation: rel, URL: u})
 	}
 	link("self", q.Cursor)
 	if page.Next != "" {
@@ -153,7 +148,7 @@ func (s *server) searchBundle(ctx context.Context, r *http.Request, q *search.Qu
 		link("previous", page.Prev)
 	}
 	if q.Summary == "count" {
-		return marshalBundle(b)
+		return b, nil
 	}
 	shapeQ := url.Values{}
 	if v := params.Get("_summary"); v != "" {
@@ -162,12 +157,13 @@ func (s *server) searchBundle(ctx context.Context, r *http.Request, q *search.Qu
 	if v := params.Get("_elements"); v != "" {
 		shapeQ.Set("_elements", v)
 	}
+	b.entries = make([]searchEntry, 0, len(page.Resources)+len(page.Included)+1)
 	add := func(res *fhir.Resource, mode string) error {
 		body, err := s.shape(res.Type, res.JSON, shapeQ)
 		if err != nil {
 			return err
 		}
-		b.Entry = append(b.Entry, &bundleEntry{FullURL: base + "/" + res.Type + "/" + res.ID, Resource: body, Search: &entrySearch{Mode: mode}})
+		b.entries = append(b.entries, searchEntry{typ: res.Type, id: res.ID, body: body, mode: mode})
 		return nil
 	}
 	for _, res := range page.Resources {
@@ -185,7 +181,7 @@ func (s *server) searchBundle(ctx context.Context, r *http.Request, q *search.Qu
 		for _, w := range q.Warnings {
 			issues = append(issues, fhir.Issue{Severity: "warning", Code: "not-supported", Diagnostics: w})
 		}
-		b.Entry = append(b.Entry, &bundleEntry{Resource: json.RawMessage(fhir.NewOutcome(issues...).JSON()), Search: &entrySearch{Mode: "outcome"}})
+		b.entries = append(b.entries, searchEntry{body: fhir.NewOutcome(issues...).JSON(), mode: "outcome"})
 	}
-	return marshalBundle(b)
+	return b, nil
 }

@@ -1,6 +1,7 @@
 // Package read holds the read-path benchmarks of docs/benchmarks.md §3 at
-// scale: Patient $everything, a code search counted and downloaded, each
-// beside the bare SQL the same answer needs, in the same process and run.
+// scale: Patient $everything, a code search counted and downloaded, and
+// code+patient, each beside the bare SQL the same answer needs, in the
+// same process and run.
 // They open an existing data directory (SEN_BENCH_DATA, built by
 // bench/data1m.sh) read-only in spirit: nothing is written.
 //

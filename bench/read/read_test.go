@@ -257,13 +257,42 @@ func BenchmarkDownloadCode(b *testing.B) {
 	})
 }
 
-// BenchmarkCodePatient is Observation?code=…&patient=… (first page).
+// BenchmarkCodePatient is Observation?code=…&patient=… (first page) for
+// the commonest code and the patient nearest 1,000 resources, and the same
+// search as Patient/{id}/Observation?code=… (the compartment), against the
+// SQL that reads the same bodies from the patient's references with the
+// code probed per Observation.
 func BenchmarkCodePatient(b *testing.B) {
 	f := open(b)
-	q := "/fhir/Observation?code=" + url.QueryEscape(f.system+"|"+f.code) + "&patient=" + url.QueryEscape("Patient/"+f.patient)
-	timed(b, func() {
-		if body := f.get(b, q); !strings.Contains(string(body[:min(len(body), 400)]), `"searchset"`) {
-			b.Fatal("not a searchset")
+	code := url.QueryEscape(f.system + "|" + f.code)
+	for _, c := range []struct{ name, path string }{
+		{"sen", "/fhir/Observation?code=" + code + "&patient=" + url.QueryEscape("Patient/"+f.patient)},
+		{"compartment", "/fhir/Patient/" + f.patient + "/Observation?code=" + code},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var n int
+			timed(b, func() {
+				body := f.get(b, c.path)
+				if !strings.Contains(string(body[:min(len(body), 400)]), `"searchset"`) {
+					b.Fatal("not a searchset")
+				}
+				n = bytes.Count(body, []byte(`"fullUrl"`))
+			})
+			b.ReportMetric(float64(n), "entries")
+		})
+	}
+	b.Run("sql", func(b *testing.B) {
+		stmt, err := f.raw.Prepare(`SELECT v.json FROM idx_reference i JOIN resources r ON r.rid = i.rid
+			JOIN versions v ON v.rid = r.rid AND v.version = r.version
+			WHERE i.type = 'Observation' AND i.param = 'subject' AND i.ref_type = 'Patient' AND i.ref_id = ?
+			AND EXISTS (SELECT 1 FROM idx_token t WHERE t.rid = i.rid AND t.type = 'Observation' AND t.param = 'code' AND t.code = ? AND t.system = ?)
+			ORDER BY i.rid LIMIT 51`)
+		if err != nil {
+			b.Fatal(err)
 		}
+		defer stmt.Close()
+		var n int
+		timed(b, func() { n = bodies(b, stmt, f.patient, f.code, f.system) })
+		b.ReportMetric(float64(n), "entries")
 	})
 }

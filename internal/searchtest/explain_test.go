@@ -250,6 +250,7 @@ func TestPlanDrivesFromMostSelective(t *testing.T) {
 		{"chain probe", "subject:Patient.name=nguyen&code=http://loinc.org|rare", "", "code"},
 		{"range probes", "date=ge2020-01-01&value-quantity=gt5&code=http://loinc.org|rare", "", "code"},
 		{"compartment and probes", "code:text=blood&status:not=final", "few", "compartment"},
+		{"large compartment, no indexed value", "code:text=blood", "many", "compartment"},
 	}
 	for _, b := range explainBackends() {
 		t.Run(b.name, func(t *testing.T) {

@@ -194,6 +194,11 @@ func (e *Engine) plan(ctx context.Context, q Querier, sq *search.Query, types []
 			best, bestN, limit = plan{clause: i}, n, n
 		}
 	}
+	if bestN < 0 && sq.Compartment != nil {
+		// Only clauses no index answers, beside a large compartment: the
+		// compartment's rows are still a seek.
+		best = plan{clause: -1, compartment: true}
+	}
 	return best, nil
 }
 

@@ -19,6 +19,7 @@ import (
 
 	_ "github.com/mattn/go-sqlite3" // the driver sqlite.DefaultDriver names
 
+	"github.com/sen-emr/sen/internal/auth"
 	"github.com/sen-emr/sen/internal/fhir/r4"
 	"github.com/sen-emr/sen/internal/rest"
 	"github.com/sen-emr/sen/internal/search"
@@ -31,6 +32,7 @@ import (
 // compartment is nearest 1,000 resources).
 type fixture struct {
 	api     http.Handler
+	guarded http.Handler // api over the access-control guard (auth.Guard), as sen serve without --no-auth
 	raw     *sql.DB
 	system  string
 	code    string
@@ -74,10 +76,15 @@ func newFixture(dir string) (*fixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &fixture{api: rest.New(rest.Config{Store: st, Indexer: ix, Model: model, BaseURL: "http://sen.bench/fhir",
-		Parser: rest.QueryParserFunc(func(typ string, p url.Values, strict bool) (*search.Query, error) {
-			return search.ParseQuery(model, typ, p, strict)
-		})})}
+	parser := rest.QueryParserFunc(func(typ string, p url.Values, strict bool) (*search.Query, error) {
+		return search.ParseQuery(model, typ, p, strict)
+	})
+	f := &fixture{api: rest.New(rest.Config{Store: st, Indexer: ix, Model: model, BaseURL: "http://sen.bench/fhir", Parser: parser})}
+	guard := &auth.Guard{Store: st, Indexer: ix, Compartments: model, Policy: &auth.Policy{},
+		Queries: func(typ string, params url.Values) (*search.Query, error) {
+			return search.ParseQuery(model, typ, params, true)
+		}}
+	f.guarded = rest.New(rest.Config{Store: guard, Indexer: ix, Model: model, BaseURL: "http://sen.bench/fhir", Parser: parser})
 	v := url.Values{}
 	v.Set("mode", "ro")
 	v.Set("_busy_timeout", "10000")
@@ -124,11 +131,23 @@ func (d *discard) Write(p []byte) (int, error) { d.n += len(p); return len(p), n
 
 // serve answers a GET of path, discarding the body, and returns its size.
 func (f *fixture) serve(b *testing.B, path string) int {
-	req := httptest.NewRequest("GET", path, nil)
+	return serveWith(b, f.api, httptest.NewRequest("GET", path, nil))
+}
+
+// system is a backend service allowed to read everything (system/*.rs).
+func system(b *testing.B) *auth.Principal {
+	scopes, err := auth.ParseScopes("system/*.rs")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &auth.Principal{Subject: "bench", Role: auth.RoleSystem, Scopes: scopes}
+}
+
+func serveWith(b *testing.B, h http.Handler, req *http.Request) int {
 	w := &discard{h: http.Header{}, code: http.StatusOK}
-	f.api.ServeHTTP(w, req)
+	h.ServeHTTP(w, req)
 	if w.code != http.StatusOK {
-		b.Fatalf("GET %s: %d", path, w.code)
+		b.Fatalf("GET %s: %d", req.URL, w.code)
 	}
 	return w.n
 }
@@ -161,6 +180,18 @@ func BenchmarkEverything(b *testing.B) {
 			b.Fatalf("$everything returned %d entries, the compartment holds %d", n, f.nComp)
 		}
 		b.ReportMetric(float64(n), "entries")
+	})
+	// The same request through the access-control guard for a backend
+	// service that may read everything: what sign-in adds.
+	b.Run("guarded", func(b *testing.B) {
+		q := "/fhir/Patient/" + f.patient + "/$everything?_count=1000"
+		p := system(b)
+		var n int
+		timed(b, func() {
+			req := httptest.NewRequest("GET", q, nil)
+			n = serveWith(b, f.guarded, req.WithContext(auth.WithPrincipal(req.Context(), p)))
+		})
+		b.ReportMetric(float64(n), "bytes")
 	})
 	b.Run("sql", func(b *testing.B) {
 		stmt, err := f.raw.Prepare(`SELECT v.json FROM compartments c JOIN resources r ON r.rid = c.rid

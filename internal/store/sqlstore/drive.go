@@ -30,7 +30,7 @@ import (
 // Index rows exist only for the current version of live resources (a
 // delete or an update removes the old ones, in the same transaction), so
 // the driving subquery with its probes holds the whole filter and can
-//   - be counted on its own, without resources (indexCount), and
+//   - be counted on its own, without resources (indexCountSQL), and
 //   - carry the page's rid bounds and the page's ORDER BY rid LIMIT
 //     (pageWhere), so each page reads its own rows from the index in rid
 //     order and no more.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/sen-emr/sen/internal/rawjson"
 	"net/url"
 	"strconv"
 	"strings"
@@ -136,7 +137,7 @@ func (e *Everything) Run(ctx context.Context, q EverythingQuery) (*store.Page, e
 func eachRef(body []byte, fn func(ref []byte)) error {
 	var buf []byte
 	for i := 0; ; {
-		k := indexRefKey(body, i)
+		k := rawjson.IndexReferenceKey(body, i)
 		if k < 0 {
 			return nil
 		}
@@ -144,7 +145,7 @@ func eachRef(body []byte, fn func(ref []byte)) error {
 		if k > 0 && body[k-1] == '\\' {
 			continue // an escaped quote inside a string
 		}
-		j := skipSpace(body, k+len(refKey))
+		j := skipSpace(body, k+rawjson.ReferenceKeyLen)
 		if j >= len(body) || body[j] != ':' {
 			continue
 		}

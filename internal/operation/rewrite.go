@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/sen-emr/sen/internal/rawjson"
 	"net/url"
 	"strings"
 
@@ -123,92 +124,15 @@ func isConditional(ref string) bool {
 	return true
 }
 
-var refKey = []byte(`"reference"`)
-
-// refTail is the end of refKey. Searching for it is 5× faster than for
-// refKey itself: bytes.Index scans for the needle's first byte, and a
-// quote is the commonest byte of JSON while 'f' is rare.
-var refTail = refKey[3:]
-
-// indexRefKey returns the index of the first refKey in b at or after i, or -1.
-func indexRefKey(b []byte, i int) int {
-	for {
-		if i+len(refKey) > len(b) {
-			return -1
-		}
-		k := bytes.Index(b[i+3:], refTail)
-		if k < 0 {
-			return -1
-		}
-		k += i // the start of the would-be refKey
-		if b[k] == '"' && b[k+1] == 'r' && b[k+2] == 'e' {
-			return k
-		}
-		i = k + 1
-	}
-}
-
 // rewriteRefs returns body with the value of every "reference" member
-// replaced by resolve's answer. It scans the raw JSON instead of decoding
-// it, which keeps bulk import fast; body is returned unchanged (not
-// copied) when nothing changes. A member name is recognised by the colon
-// after it, which a string value cannot have.
+// replaced by resolve's answer (rawjson.RewriteReferences), body itself
+// when nothing changes.
 func rewriteRefs(body []byte, resolve func(string) (string, error)) ([]byte, error) {
-	var out []byte
-	last, i := 0, 0
-	for {
-		k := indexRefKey(body, i)
-		if k < 0 {
-			break
-		}
-		i = k + 1
-		if k > 0 && body[k-1] == '\\' {
-			continue // an escaped quote inside a string
-		}
-		j := skipSpace(body, k+len(refKey))
-		if j >= len(body) || body[j] != ':' {
-			continue
-		}
-		j = skipSpace(body, j+1)
-		if j >= len(body) || body[j] != '"' {
-			continue
-		}
-		end, escaped := j+1, false
-		for end < len(body) && body[end] != '"' {
-			if body[end] == '\\' {
-				escaped = true
-				end++
-			}
-			end++
-		}
-		if end >= len(body) {
-			return nil, fhir.Errorf(fhir.KindInvalid, "unterminated reference string")
-		}
-		var ref string
-		if escaped {
-			if err := json.Unmarshal(body[j:end+1], &ref); err != nil {
-				return nil, fhir.Errorf(fhir.KindInvalid, "malformed reference string: %v", err)
-			}
-		} else {
-			ref = string(body[j+1 : end])
-		}
-		i = end + 1
-		to, err := resolve(ref)
-		if err != nil {
-			return nil, err
-		}
-		if to == ref {
-			continue
-		}
-		q, _ := json.Marshal(to)
-		out = append(out, body[last:j]...)
-		out = append(out, q...)
-		last = end + 1
+	out, err := rawjson.RewriteReferences(body, resolve)
+	if errors.Is(err, rawjson.ErrMalformed) {
+		return nil, fhir.Errorf(fhir.KindInvalid, "%v", err)
 	}
-	if out == nil {
-		return body, nil
-	}
-	return append(out, body[last:]...), nil
+	return out, err
 }
 
 func skipSpace(b []byte, i int) int {

@@ -238,25 +238,45 @@ func (h *harness) version(srv *server, id string) int64 {
 }
 
 func (h *harness) historyLen(srv *server, id string) int {
-	status, body, err := h.do(context.Background(), srv, "GET", "/Basic/"+id+"/_history?_count=1000", "")
-	if err != nil || status != http.StatusOK {
-		h.t.Fatalf("history Basic/%s: %d %v %.300s", id, status, err, body)
-	}
-	var b struct {
-		Entry []struct {
-			Resource struct{ Meta struct{ VersionID string } }
+	// Page through the whole history: a resource updated in every round
+	// can pass a page's 1,000 entries.
+	var versions []string
+	path := "/Basic/" + id + "/_history?_count=1000"
+	for path != "" {
+		status, body, err := h.do(context.Background(), srv, "GET", path, "")
+		if err != nil || status != http.StatusOK {
+			h.t.Fatalf("history Basic/%s: %d %v %.300s", id, status, err, body)
 		}
-	}
-	if err := json.Unmarshal(body, &b); err != nil {
-		h.t.Fatalf("history Basic/%s: %v", id, err)
+		var b struct {
+			Link  []struct{ Relation, URL string }
+			Entry []struct {
+				Resource struct{ Meta struct{ VersionID string } }
+			}
+		}
+		if err := json.Unmarshal(body, &b); err != nil {
+			h.t.Fatalf("history Basic/%s: %v", id, err)
+		}
+		for _, e := range b.Entry {
+			versions = append(versions, e.Resource.Meta.VersionID)
+		}
+		path = ""
+		for _, l := range b.Link {
+			if l.Relation == "next" {
+				_, rest, ok := strings.Cut(l.URL, "/fhir")
+				if !ok {
+					h.t.Fatalf("history Basic/%s: next link %q", id, l.URL)
+				}
+				path = rest
+			}
+		}
 	}
 	// Versions must be n, n-1, … 1: no gap, no duplicate.
-	for i, e := range b.Entry {
-		if want := strconv.Itoa(len(b.Entry) - i); e.Resource.Meta.VersionID != want {
-			h.t.Fatalf("history Basic/%s: entry %d is version %q, want %s", id, i, e.Resource.Meta.VersionID, want)
+	for i, v := range versions {
+		if want := strconv.Itoa(len(versions) - i); v != want {
+			h.t.Fatalf("history Basic/%s: entry %d is version %q, want %s", id, i, v, want)
 		}
 	}
-	return len(b.Entry)
+	return len(versions)
 }
 
 // do sends one request; err is a transport failure (the server died).

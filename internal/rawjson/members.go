@@ -124,3 +124,34 @@ func SkipValue(b []byte, i int) (int, error) {
 	}
 	return j, nil
 }
+
+// Elements lists the [start, end) spans of the elements of the array
+// starting at b[start] == '['.
+func Elements(b []byte, start int) ([][2]int, error) {
+	if start >= len(b) || b[start] != '[' {
+		return nil, errors.New("malformed JSON: not an array")
+	}
+	var out [][2]int
+	i := SkipWS(b, start+1)
+	if i < len(b) && b[i] == ']' {
+		return out, nil
+	}
+	for {
+		e, err := SkipValue(b, i)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, [2]int{i, e})
+		i = SkipWS(b, e)
+		if i >= len(b) {
+			return nil, errors.New("malformed JSON array: unexpected end")
+		}
+		if b[i] == ']' {
+			return out, nil
+		}
+		if b[i] != ',' {
+			return nil, errors.New("malformed JSON array: expected ',' or ']'")
+		}
+		i = SkipWS(b, i+1)
+	}
+}

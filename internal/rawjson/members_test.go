@@ -72,3 +72,33 @@ func FuzzMembers(f *testing.F) {
 		}
 	})
 }
+
+func TestElements(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []string
+		bad  bool
+	}{
+		{`[]`, nil, false},
+		{`[ 1 , "a]" , {"b":[2]} ,[3] ]`, []string{`1`, `"a]"`, `{"b":[2]}`, `[3]`}, false},
+		{`[1,`, nil, true},
+		{`[1 2]`, nil, true},
+		{`{}`, nil, true},
+	}
+	for _, c := range cases {
+		es, err := Elements([]byte(c.in), 0)
+		if c.bad != (err != nil) {
+			t.Errorf("%q: err %v", c.in, err)
+			continue
+		}
+		if len(es) != len(c.want) {
+			t.Errorf("%q: %d elements, want %d", c.in, len(es), len(c.want))
+			continue
+		}
+		for i, e := range es {
+			if got := c.in[e[0]:e[1]]; got != c.want[i] {
+				t.Errorf("%q element %d = %q, want %q", c.in, i, got, c.want[i])
+			}
+		}
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/sen-emr/sen/internal/fhir"
+	"github.com/sen-emr/sen/internal/rawjson"
 	"github.com/sen-emr/sen/internal/store"
 )
 
@@ -33,19 +34,12 @@ func (s *server) transaction(r *http.Request) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var b struct {
-		ResourceType string `json:"resourceType"`
-		Type         string `json:"type"`
-		Entry        []struct {
-			FullURL  string          `json:"fullUrl"`
-			Resource json.RawMessage `json:"resource"`
-			Request  *entryRequest   `json:"request"`
-		} `json:"entry"`
-	}
-	if _, err := members(body); err != nil {
+	ms, err := members(body)
+	if err != nil {
 		return nil, &fhir.Error{Kind: fhir.KindInvalid, Msg: err.Error(), Err: err}
 	}
-	if err := json.Unmarshal(body, &b); err != nil {
+	b, err := parseBundle(body, ms)
+	if err != nil {
 		return nil, &fhir.Error{Kind: fhir.KindInvalid, Msg: "malformed Bundle: " + err.Error(), Err: err}
 	}
 	if b.ResourceType != "Bundle" {
@@ -573,6 +567,84 @@ func (s *server) responseBundle(typ string, ops []*txOp, rep bool) (*result, err
 		return nil, err
 	}
 	return &result{body: body}, nil
+}
+
+// postedBundle is the part of a posted Bundle the transaction reads.
+type postedBundle struct {
+	ResourceType, Type string
+	Entry              []postedEntry
+}
+
+type postedEntry struct {
+	FullURL  string
+	Resource json.RawMessage // nil when absent
+	Request  *entryRequest
+}
+
+// parseBundle reads a Bundle already split into its members (and checked
+// to be valid JSON) by byte offsets: the entries' resources stay slices of
+// body instead of being copied by a reflective decode of the whole Bundle.
+func parseBundle(body []byte, ms []member) (*postedBundle, error) {
+	b := &postedBundle{}
+	str := func(key string, raw json.RawMessage, dst *string) error {
+		if err := json.Unmarshal(raw, dst); err != nil {
+			return fmt.Errorf("%s must be a string", key)
+		}
+		return nil
+	}
+	for _, m := range ms {
+		switch m.key {
+		case "resourceType":
+			if err := str("resourceType", m.val, &b.ResourceType); err != nil {
+				return nil, err
+			}
+		case "type":
+			if err := str("type", m.val, &b.Type); err != nil {
+				return nil, err
+			}
+		case "entry":
+			if string(m.val) == "null" {
+				continue
+			}
+			spans, err := rawjson.Elements(m.val, 0)
+			if err != nil {
+				return nil, fmt.Errorf("entry must be an array: %w", err)
+			}
+			b.Entry = make([]postedEntry, len(spans))
+			for i, sp := range spans {
+				raw := m.val[sp[0]:sp[1]]
+				if raw[0] != '{' {
+					return nil, fmt.Errorf("entry[%d] must be an object", i)
+				}
+				fields, err := rawjson.Members(raw, 0)
+				if err != nil {
+					return nil, fmt.Errorf("entry[%d]: %w", i, err)
+				}
+				e := &b.Entry[i]
+				for _, f := range fields {
+					v := raw[f.Start:f.End]
+					switch f.Key {
+					case "fullUrl":
+						if err := str(fmt.Sprintf("entry[%d].fullUrl", i), v, &e.FullURL); err != nil {
+							return nil, err
+						}
+					case "resource":
+						if string(v) != "null" {
+							e.Resource = json.RawMessage(v)
+						}
+					case "request":
+						if string(v) != "null" {
+							e.Request = &entryRequest{}
+							if err := json.Unmarshal(v, e.Request); err != nil {
+								return nil, fmt.Errorf("entry[%d].request: %w", i, err)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return b, nil
 }
 
 // forEach calls fn(0..n-1) on up to GOMAXPROCS goroutines and returns when

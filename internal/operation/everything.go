@@ -3,7 +3,7 @@ package operation
 import (
 	"bytes"
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"github.com/sen-emr/sen/internal/rawjson"
 	"net/url"
@@ -136,46 +136,23 @@ func (e *Everything) Run(ctx context.Context, q EverythingQuery) (*store.Page, e
 // scans the raw JSON: a member name is recognised by the colon after it.
 func eachRef(body []byte, fn func(ref []byte)) error {
 	var buf []byte
-	for i := 0; ; {
-		k := rawjson.IndexReferenceKey(body, i)
-		if k < 0 {
+	err := rawjson.ScanReferences(body, func(start, end int, escaped bool) error {
+		if !escaped {
+			fn(body[start+1 : end-1])
 			return nil
 		}
-		i = k + 1
-		if k > 0 && body[k-1] == '\\' {
-			continue // an escaped quote inside a string
-		}
-		j := skipSpace(body, k+rawjson.ReferenceKeyLen)
-		if j >= len(body) || body[j] != ':' {
-			continue
-		}
-		j = skipSpace(body, j+1)
-		if j >= len(body) || body[j] != '"' {
-			continue
-		}
-		end, escaped := j+1, false
-		for end < len(body) && body[end] != '"' {
-			if body[end] == '\\' {
-				escaped = true
-				end++
-			}
-			end++
-		}
-		if end >= len(body) {
-			return fhir.Errorf(fhir.KindInvalid, "unterminated reference string")
-		}
-		i = end + 1
-		if !escaped {
-			fn(body[j+1 : end])
-			continue
-		}
-		var ref string
-		if err := json.Unmarshal(body[j:end+1], &ref); err != nil {
-			return fhir.Errorf(fhir.KindInvalid, "malformed reference string: %v", err)
+		ref, err := rawjson.Unquote(body[start:end], true)
+		if err != nil {
+			return err
 		}
 		buf = append(buf[:0], ref...)
 		fn(buf)
+		return nil
+	})
+	if errors.Is(err, rawjson.ErrMalformed) {
+		return fhir.Errorf(fhir.KindInvalid, "%v", err)
 	}
+	return err
 }
 
 func contains(list []string, s string) bool {

@@ -41,19 +41,16 @@ func IndexReferenceKey(b []byte, i int) int {
 	}
 }
 
-// RewriteReferences returns body with the value of every "reference"
-// member (at any depth) replaced by resolve's answer, all other bytes as
-// they were. It scans the raw JSON instead of decoding it; body is returned
-// unchanged (not copied) when nothing changes. A member name is recognised
-// by the colon after it, which a string value cannot have. Errors from
-// resolve are returned as they are.
-func RewriteReferences(body []byte, resolve func(string) (string, error)) ([]byte, error) {
-	var out []byte
-	last, i := 0, 0
-	for {
+// ScanReferences calls fn for the value of every "reference" member of
+// body (at any depth) that is a string: body[start:end] is the JSON string,
+// quotes included, and escaped tells whether it holds escapes. A member
+// name is recognised by the colon after it, which a string value cannot
+// have. It stops at fn's first error.
+func ScanReferences(body []byte, fn func(start, end int, escaped bool) error) error {
+	for i := 0; ; {
 		k := IndexReferenceKey(body, i)
 		if k < 0 {
-			break
+			return nil
 		}
 		i = k + 1
 		if k > 0 && body[k-1] == '\\' {
@@ -76,28 +73,52 @@ func RewriteReferences(body []byte, resolve func(string) (string, error)) ([]byt
 			end++
 		}
 		if end >= len(body) {
-			return nil, fmt.Errorf("%w: unterminated", ErrMalformed)
-		}
-		var ref string
-		if escaped {
-			if err := json.Unmarshal(body[j:end+1], &ref); err != nil {
-				return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-			}
-		} else {
-			ref = string(body[j+1 : end])
+			return fmt.Errorf("%w: unterminated", ErrMalformed)
 		}
 		i = end + 1
-		to, err := resolve(ref)
-		if err != nil {
-			return nil, err
+		if err := fn(j, end+1, escaped); err != nil {
+			return err
 		}
-		if to == ref {
-			continue
+	}
+}
+
+// Unquote returns the value of the JSON string s (quotes included).
+func Unquote(s []byte, escaped bool) (string, error) {
+	if !escaped {
+		return string(s[1 : len(s)-1]), nil
+	}
+	var v string
+	if err := json.Unmarshal(s, &v); err != nil {
+		return "", fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	return v, nil
+}
+
+// RewriteReferences returns body with the value of every "reference"
+// member (at any depth) replaced by resolve's answer, all other bytes as
+// they were. It scans the raw JSON instead of decoding it; body is returned
+// unchanged (not copied) when nothing changes. Errors from resolve are
+// returned as they are.
+func RewriteReferences(body []byte, resolve func(string) (string, error)) ([]byte, error) {
+	var out []byte
+	last := 0
+	err := ScanReferences(body, func(start, end int, escaped bool) error {
+		ref, err := Unquote(body[start:end], escaped)
+		if err != nil {
+			return err
+		}
+		to, err := resolve(ref)
+		if err != nil || to == ref {
+			return err
 		}
 		q, _ := json.Marshal(to)
-		out = append(out, body[last:j]...)
+		out = append(out, body[last:start]...)
 		out = append(out, q...)
-		last = end + 1
+		last = end
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if out == nil {
 		return body, nil

@@ -79,13 +79,13 @@ func (e *constExpr) String() string {
 	if isPlainName(e.name) {
 		return "%" + e.name
 	}
-	return "%`" + e.name + "`"
+	return "%" + quoteBackticks(e.name)
 }
 func (e *varExpr) String() string   { return e.name }
 func (e *parenExpr) String() string { return "(" + e.inner.String() + ")" }
 func (e *memberExpr) String() string {
 	if e.delimited || !isPlainName(e.name) {
-		return "`" + e.name + "`"
+		return quoteBackticks(e.name)
 	}
 	return e.name
 }
@@ -120,4 +120,23 @@ func isPlainName(s string) bool {
 		}
 	}
 	return !operatorWords[s] && s != "true" && s != "false"
+}
+
+// quoteBackticks writes name as a delimited identifier that lexQuoted reads
+// back as name: backticks and backslashes escaped (a fuzzed constant
+// %'`' printed as %``` did not parse).
+func quoteBackticks(name string) string {
+	var b strings.Builder
+	b.WriteByte('`')
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; c {
+		case '`', '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('`')
+	return b.String()
 }

@@ -110,10 +110,10 @@ func TestBHYTClaimSentWhenEncounterFinishes(t *testing.T) {
 		wantSubmitted int
 		wantState     job.State
 	}{
-		{0, 0, 0, job.Queued},               // building the claim, then the check-in fails
-		{time.Minute, 0, 0, job.Queued},     // the retry fails too
-		{5 * time.Minute, 1, 1, job.Done},   // the gateway is back
-		{time.Hour, 1, 1, job.Done},         // nothing is sent twice
+		{0, 0, 0, job.Queued},             // building the claim, then the check-in fails
+		{time.Minute, 0, 0, job.Queued},   // the retry fails too
+		{5 * time.Minute, 1, 1, job.Done}, // the gateway is back
+		{time.Hour, 1, 1, job.Done},       // nothing is sent twice
 	}
 	for i, s := range steps {
 		clock = clock.Add(s.advance)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/sen-emr/sen/internal/rawjson"
 	"net/url"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/sen-emr/sen/internal/fhir"
 	"github.com/sen-emr/sen/internal/fhir/r4"
+	"github.com/sen-emr/sen/internal/rawjson"
 	"github.com/sen-emr/sen/internal/search"
 	"github.com/sen-emr/sen/internal/store"
 )

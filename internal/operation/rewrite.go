@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/sen-emr/sen/internal/rawjson"
 	"net/url"
 	"strings"
 
 	"github.com/google/uuid"
 
 	"github.com/sen-emr/sen/internal/fhir"
+	"github.com/sen-emr/sen/internal/rawjson"
 )
 
 // errUnresolved marks a conditional reference that matched nothing yet; the

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/sen-emr/sen/internal/rawjson"
 	"io"
 	"mime"
 	"net/http"
@@ -13,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/sen-emr/sen/internal/fhir"
+	"github.com/sen-emr/sen/internal/rawjson"
 	"github.com/sen-emr/sen/internal/store"
 )
 

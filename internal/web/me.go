@@ -1,7 +1,6 @@
 package web
 
 import (
-	"github.com/sen-emr/sen/internal/i18n"
 	"net/http"
 	"net/url"
 	"sort"
@@ -12,6 +11,7 @@ import (
 	"github.com/sen-emr/sen/internal/audit"
 	"github.com/sen-emr/sen/internal/clinical/medication"
 	"github.com/sen-emr/sen/internal/fhir"
+	"github.com/sen-emr/sen/internal/i18n"
 )
 
 // doseRow is one scheduled dose in the patient app.

@@ -34,7 +34,7 @@ func putPatient(t *testing.T, db *DB, id, family string) {
 	t.Helper()
 	err := db.Update(context.Background(), func(tx store.Tx) error {
 		_, err := tx.Put(context.Background(), store.Write{Type: "Patient", ID: id,
-			JSON: []byte(`{"resourceType":"Patient","id":"` + id + `","name":[{"family":"` + family + `"}]}`),
+			JSON:  []byte(`{"resourceType":"Patient","id":"` + id + `","name":[{"family":"` + family + `"}]}`),
 			Index: search.Indexed{Entries: []search.Entry{{Param: "family", Type: search.TypeString, Value: family, Norm: search.Normalize(family)}}}})
 		return err
 	})

@@ -1,12 +1,12 @@
 package sqlstore
 
 import (
-	"github.com/sen-emr/sen/internal/fhir/r4"
 	"context"
 	"errors"
 	"time"
 
 	"github.com/sen-emr/sen/internal/fhir"
+	"github.com/sen-emr/sen/internal/fhir/r4"
 	"github.com/sen-emr/sen/internal/search"
 	"github.com/sen-emr/sen/internal/store"
 )

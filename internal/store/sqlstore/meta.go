@@ -3,9 +3,10 @@ package sqlstore
 import (
 	"errors"
 	"fmt"
-	"github.com/sen-emr/sen/internal/rawjson"
 	"strconv"
 	"time"
+
+	"github.com/sen-emr/sen/internal/rawjson"
 )
 
 // formatInstant renders a FHIR instant with microsecond precision (the

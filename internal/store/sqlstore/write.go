@@ -4,9 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/sen-emr/sen/internal/rawjson"
 
 	"github.com/sen-emr/sen/internal/fhir"
+	"github.com/sen-emr/sen/internal/rawjson"
 	"github.com/sen-emr/sen/internal/store"
 )
 

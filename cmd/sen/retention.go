@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sen-emr/sen/internal/audit"
+	"github.com/sen-emr/sen/internal/fhir"
 	"github.com/sen-emr/sen/internal/fhir/r4"
 	"github.com/sen-emr/sen/internal/record"
 	"github.com/sen-emr/sen/internal/search"
@@ -263,20 +264,7 @@ func cliUser() string {
 
 // eachResource calls fn with the id of every current resource of typ.
 func eachResource(ctx context.Context, st store.Store, typ string, fn func(id string)) error {
-	q := &search.Query{Type: typ, Count: 1000}
-	for {
-		page, err := st.Search(ctx, q)
-		if err != nil {
-			return fmt.Errorf("list %s: %w", typ, err)
-		}
-		for _, r := range page.Resources {
-			fn(r.ID)
-		}
-		if page.Next == "" {
-			return nil
-		}
-		q.Cursor = page.Next
-	}
+	return eachCurrent(ctx, st, typ, func(r *fhir.Resource) { fn(r.ID) })
 }
 
 type retentionRow struct {
@@ -332,6 +320,11 @@ func retentionRows(ctx context.Context, st store.Store, now time.Time) ([]retent
 }
 
 func each(ctx context.Context, st store.Store, typ string, fn func([]byte)) error {
+	return eachCurrent(ctx, st, typ, func(r *fhir.Resource) { fn(r.JSON) })
+}
+
+// eachCurrent pages through every current resource of typ.
+func eachCurrent(ctx context.Context, st store.Store, typ string, fn func(*fhir.Resource)) error {
 	q := &search.Query{Type: typ, Count: 1000}
 	for {
 		page, err := st.Search(ctx, q)
@@ -339,7 +332,7 @@ func each(ctx context.Context, st store.Store, typ string, fn func([]byte)) erro
 			return fmt.Errorf("list %s: %w", typ, err)
 		}
 		for _, r := range page.Resources {
-			fn(r.JSON)
+			fn(r)
 		}
 		if page.Next == "" {
 			return nil
